@@ -1,0 +1,105 @@
+"""Coded refusals: one stable code per reason, mapped once to a translated message and an HTTP status.
+
+Services raise `Refused`; pages show `message`, the API answers `as_json()`. The codes are a promise to
+integrators: add new ones, never rename.
+"""
+import dataclasses
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Code(StrEnum):
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    NOT_PERMITTED = "not_permitted"
+    WRONG_STATUS = "wrong_status"
+    WRONG_REVERSE_TYPE = "wrong_reverse_type"
+    WRONG_PICKUP_METHOD = "wrong_pickup_method"
+    ALREADY_REGISTERED = "already_registered"
+    ALREADY_CONFIRMED = "already_confirmed"
+    ALREADY_ARRIVED = "already_arrived"
+    NOT_ARRIVED = "not_arrived"
+    MIXED_WAREHOUSES = "mixed_warehouses"
+    DUPLICATE_IN_BATCH = "duplicate_in_batch"
+    EMPTY_BATCH = "empty_batch"
+    BATCH_TOO_LARGE = "batch_too_large"
+    PICKUP_CODE_MISMATCH = "pickup_code_mismatch"
+    CONFIRMATION_REQUIRED = "confirmation_required"
+    EXCEPTION_OPEN = "exception_open"
+    EXCEPTION_NOT_OPEN = "exception_not_open"
+    UNKNOWN_SHOP = "unknown_shop"
+    UNKNOWN_WAREHOUSE = "unknown_warehouse"
+    BATCH_REFUSED = "batch_refused"
+
+
+MESSAGES = {
+    Code.INVALID: _("Please correct the highlighted information."),
+    Code.NOT_FOUND: _("No such reverse order."),
+    Code.NOT_PERMITTED: _("Your role may not do this."),
+    Code.WRONG_STATUS: _("The order's status does not allow this action."),
+    Code.WRONG_REVERSE_TYPE: _("This action does not apply to the order's reverse type."),
+    Code.WRONG_PICKUP_METHOD: _("The registered pickup method does not allow this action."),
+    Code.ALREADY_REGISTERED: _("Pickup is already registered and cannot be submitted again."),
+    Code.ALREADY_CONFIRMED: _("Destruction is already confirmed."),
+    Code.ALREADY_ARRIVED: _("The parcel's arrival is already recorded."),
+    Code.NOT_ARRIVED: _("The parcel has not arrived at the warehouse yet."),
+    Code.MIXED_WAREHOUSES: _("A self-pickup batch must be in one warehouse."),
+    Code.DUPLICATE_IN_BATCH: _("The order appears twice in the batch."),
+    Code.EMPTY_BATCH: _("Select at least one order."),
+    Code.BATCH_TOO_LARGE: _("Too many orders in one batch."),
+    Code.PICKUP_CODE_MISMATCH: _("The pickup code does not match."),
+    Code.CONFIRMATION_REQUIRED: _("This action is irreversible and must be confirmed."),
+    Code.EXCEPTION_OPEN: _("The order already has an open exception."),
+    Code.EXCEPTION_NOT_OPEN: _("The exception is not open."),
+    Code.UNKNOWN_SHOP: _("Unknown shop."),
+    Code.UNKNOWN_WAREHOUSE: _("Unknown warehouse, or not one of yours."),
+    Code.BATCH_REFUSED: _("Nothing was done: some orders cannot take this action."),
+}
+
+HTTP_STATUS = {
+    Code.INVALID: 400,
+    Code.EMPTY_BATCH: 400,
+    Code.BATCH_TOO_LARGE: 400,
+    Code.DUPLICATE_IN_BATCH: 400,
+    Code.CONFIRMATION_REQUIRED: 400,
+    Code.UNKNOWN_SHOP: 400,
+    Code.UNKNOWN_WAREHOUSE: 400,
+    Code.NOT_FOUND: 404,
+    Code.NOT_PERMITTED: 403,
+}
+
+
+@dataclass
+class Refused(Exception):
+    """An action was refused and nothing was written.
+
+    `field` names the input at fault; `refused` lists (order number, code) pairs for a batch;
+    `errors` maps field names to codes for form-level validation.
+    """
+
+    code: Code
+    field: str | None = None
+    refused: list[tuple[str, Code]] = dataclasses.field(default_factory=list)
+    errors: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+    @property
+    def message(self) -> str:
+        return str(MESSAGES[self.code])
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS.get(self.code, 409)
+
+    def as_json(self) -> dict:
+        return {
+            "code": str(self.code),
+            "message": self.message,
+            "field": self.field,
+            "errors": self.errors or None,
+            "refused": [{"order": number, "code": str(code), "message": str(MESSAGES[code])} for number, code in self.refused],
+        }

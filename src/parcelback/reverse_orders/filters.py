@@ -1,0 +1,153 @@
+"""The one filterset behind the list page, the export and the API: PRODUCT.md's filters, all combinable."""
+import re
+from datetime import datetime, time
+
+import django_filters as df
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from .models import BusinessMode, ExceptionState, OrderLine, PickupMethod, ReverseOrder, ReverseType, Status
+
+TABS = [
+    ("all", _("全部")),
+    (ReverseType.CUSTOMS_RETURN, _("退运")),
+    (ReverseType.CUSTOMS_DESTROY, _("销毁")),
+    (ReverseType.INTERCEPT_REJECT, _("拦截拒收")),
+    (ReverseType.WAREHOUSE_INTERCEPT, _("仓拦截成功")),
+]
+CUSTOMS_FAILURE = "customs_failure"
+TYPE_FILTER_CHOICES = [
+    (CUSTOMS_FAILURE, _("清关失败")),
+    (ReverseType.CUSTOMS_RETURN, _("退运")),
+    (ReverseType.CUSTOMS_DESTROY, _("销毁")),
+    (ReverseType.INTERCEPT_REJECT, _("拦截拒收")),
+    (ReverseType.WAREHOUSE_INTERCEPT, _("仓拦截成功")),
+]
+NUMBER_FIELDS = {"number": "number", "sales_return_no": "sales_return_no", "order_no": "order_no"}
+NUMBER_TYPE_CHOICES = [("sales_return_no", _("销退单号")), ("order_no", _("订单号")), ("number", _("逆向管理单号"))]
+ORDERINGS = {
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+    "deadline": ("instruction_deadline", "id"),
+    "-deadline": ("-instruction_deadline", "-id"),
+}
+MAX_PASTED_NUMBERS = 1000
+
+
+def split_numbers(text: str) -> list[str]:
+    """Pasted numbers: any mix of whitespace, commas (also full-width) and semicolons between them."""
+    return [n for n in re.split(r"[\s,，;；、]+", text or "") if n][:MAX_PASTED_NUMBERS]
+
+
+class MomentField(forms.CharField):
+    """An ISO 8601 date-time, or a bare date (taken as the start of that day in the user's time zone)."""
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        moment = parse_datetime(value.replace(" ", "T", 1) if len(value) > 10 else value)
+        if moment is None and (day := parse_date(value)):
+            moment = datetime.combine(day, time.min)
+        if moment is None:
+            raise forms.ValidationError(_("Enter a date like 2026-11-26 or 2026-11-26T08:00:00+08:00."), code="invalid")
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class MomentFilter(df.Filter):
+    field_class = MomentField
+
+
+class ReverseOrderFilter(df.FilterSet):
+    tab = df.ChoiceFilter(choices=TABS, method="filter_tab", empty_label=None, label=_("Tab"))
+    reverse_type = df.ChoiceFilter(choices=TYPE_FILTER_CHOICES, method="filter_reverse_type", label=_("逆向类型"))
+    status = df.ChoiceFilter(choices=Status.choices, label=_("状态"))
+    number_type = df.ChoiceFilter(choices=NUMBER_TYPE_CHOICES, method="noop", label=_("单号"))
+    numbers = df.CharFilter(method="filter_numbers", label=_("单号"))
+    product = df.CharFilter(method="filter_product", label=_("商品"))
+    goods = df.CharFilter(method="filter_goods", label=_("货品"))
+    warehouse = df.CharFilter(field_name="warehouse__code", label=_("仓库"))
+    time_field = df.ChoiceFilter(
+        choices=[("created", _("创建时间")), ("updated", _("更新时间"))], method="noop", label=_("时间")
+    )
+    time_from = MomentFilter(method="filter_time_from", label=_("开始"))
+    time_to = MomentFilter(method="filter_time_to", label=_("结束"))
+    pickup_method = df.ChoiceFilter(choices=PickupMethod.choices, label=_("提货方式"))
+    exception_state = df.ChoiceFilter(choices=ExceptionState.choices, label=_("异常情况"))
+    owner = df.CharFilter(method="filter_owner", label=_("货主"))
+    business_mode = df.ChoiceFilter(choices=BusinessMode.choices, label=_("经营方式"))
+    ordering = df.ChoiceFilter(
+        choices=[(key, key) for key in ORDERINGS], method="noop", label=_("排序"), empty_label=None
+    )
+
+    class Meta:
+        model = ReverseOrder
+        fields: list[str] = []
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+    @property
+    def tab_value(self) -> str:
+        return (self.form.cleaned_data.get("tab") if self.form.is_valid() else None) or "all"
+
+    def filter_tab(self, queryset, name, value):
+        return queryset if value in ("", "all") else queryset.filter(reverse_type=value)
+
+    def filter_reverse_type(self, queryset, name, value):
+        if self.tab_value != "all":  # the type filter is a 全部-tab filter only
+            return queryset
+        if value == CUSTOMS_FAILURE:
+            return queryset.filter(reverse_type__in=[ReverseType.CUSTOMS_RETURN, ReverseType.CUSTOMS_DESTROY])
+        return queryset.filter(reverse_type=value)
+
+    def filter_numbers(self, queryset, name, value):
+        numbers = split_numbers(value)
+        if not numbers:
+            return queryset
+        field = NUMBER_FIELDS[self.form.cleaned_data.get("number_type") or "number"]
+        return queryset.filter(**{f"{field}__in": numbers})
+
+    @staticmethod
+    def _id_or_name(queryset, value: str, id_field: str, name_field: str):
+        value = value.strip()
+        lines = OrderLine.objects.filter(Q(**{id_field: value}) | Q(**{f"{name_field}__icontains": value}))
+        return queryset.filter(Exists(lines.filter(order_id=OuterRef("pk"))))
+
+    def filter_product(self, queryset, name, value):
+        return self._id_or_name(queryset, value, "product_id", "product_name")
+
+    def filter_goods(self, queryset, name, value):
+        return self._id_or_name(queryset, value, "goods_id", "goods_name")
+
+    def filter_owner(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(owner__external_id=value) | Q(owner__name__icontains=value))
+
+    def _time_column(self) -> str:
+        return "updated_at" if self.form.cleaned_data.get("time_field") == "updated" else "created_at"
+
+    def filter_time_from(self, queryset, name, value):
+        return queryset.filter(**{f"{self._time_column()}__gte": value})
+
+    def filter_time_to(self, queryset, name, value):
+        # A bare date means "through the end of that day".
+        raw = (self.data.get("time_to") or "").strip()
+        column = self._time_column()
+        if len(raw) == 10:
+            return queryset.filter(**{f"{column}__lt": value + timezone.timedelta(days=1)})
+        return queryset.filter(**{f"{column}__lte": value})
+
+    @property
+    def ordering_fields(self) -> tuple[str, str]:
+        key = (self.form.cleaned_data.get("ordering") if self.form.is_valid() else None) or "-created"
+        return ORDERINGS[key]
+
+    @property
+    def qs(self):
+        return super().qs.order_by(*self.ordering_fields)

@@ -1,0 +1,78 @@
+"""Every read of reverse orders, each starting from `visible_to(actor)`: out of scope is simply not there."""
+from django.db import connection
+from django.db.models import Count, Prefetch
+
+from parcelback.accounts.actors import Actor
+from parcelback.core.errors import Code, Refused
+
+from .filters import TABS, ReverseOrderFilter
+from .models import Event, ExceptionComment, OrderException, OrderLine, ReverseOrder, ReverseType
+
+LIST_RELATED = ("shop", "warehouse", "owner")
+
+
+def visible_orders(actor: Actor):
+    return ReverseOrder.objects.visible_to(actor)
+
+
+def order_list(*, actor: Actor, params) -> ReverseOrderFilter:
+    """The filtered list; `.qs` is ordered and ready to page, `.errors` says what was wrong with `params`."""
+    base = visible_orders(actor).select_related(*LIST_RELATED).prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
+    )
+    return ReverseOrderFilter(params, queryset=base)
+
+
+def tab_counts(*, actor: Actor, params) -> dict[str, int]:
+    """Counts per tab under the current filters (the tab itself and the type filter set aside)."""
+    others = params.copy()
+    for key in ("tab", "reverse_type", "ordering"):
+        others.pop(key, None)
+    filtered = ReverseOrderFilter(others, queryset=visible_orders(actor)).qs.order_by()
+    per_type = dict(filtered.values_list("reverse_type").annotate(n=Count("id")).values_list("reverse_type", "n"))
+    counts = {value: per_type.get(value, 0) for value, _label in TABS if value != "all"}
+    counts["all"] = sum(counts.values())
+    return counts
+
+
+def order_detail(*, actor: Actor, number: str) -> ReverseOrder:
+    """One order with everything the detail page and API show; 404 if the actor may not see it."""
+    order = (
+        visible_orders(actor)
+        .select_related(*LIST_RELATED, "registration", "destruction_confirmation", "execution")
+        .prefetch_related(
+            "lines",
+            "execution__evidence",
+            Prefetch(
+                "exceptions",
+                queryset=OrderException.objects.prefetch_related(
+                    Prefetch("comments", queryset=ExceptionComment.objects.select_related("author"))
+                ),
+            ),
+            Prefetch("events", queryset=Event.objects.order_by("at", "id")),
+        )
+        .filter(number=number)
+        .first()
+    )
+    if order is None:
+        raise Refused(Code.NOT_FOUND)
+    return order
+
+
+def orders_for_action(*, actor: Actor, numbers: list[str]) -> list[ReverseOrder]:
+    """The actor's visible orders among `numbers`, locked for the rest of the transaction where the database can."""
+    queryset = visible_orders(actor).filter(number__in=set(numbers)).select_related(*LIST_RELATED)
+    if connection.features.has_select_for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    return list(queryset.prefetch_related("lines"))
+
+
+def find_by_any_number(*, actor: Actor, text: str) -> list[ReverseOrder]:
+    """The provider's scan box: one scanned code may be any of an order's numbers or its inbound tracking."""
+    from django.db.models import Q
+
+    text = text.strip()
+    if not text:
+        return []
+    match = Q(number=text) | Q(sales_return_no=text) | Q(order_no=text) | Q(inbound_tracking_number=text)
+    return list(visible_orders(actor).filter(match).select_related(*LIST_RELATED)[:20])

@@ -1,0 +1,41 @@
+"""A reverse order as integrators see it: the API's output and the webhooks' payload share this shape."""
+from .models import ReverseOrder
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def order_data(order: ReverseOrder, *, lines=None) -> dict:
+    """The list-level fields of PRODUCT.md's API vocabulary; `lines` avoids a query when already loaded."""
+    lines = order.lines.all() if lines is None else lines
+    return {
+        "number": order.number,
+        "external_ref": order.external_ref,
+        "sales_return_no": order.sales_return_no,
+        "order_no": order.order_no,
+        "reverse_type": order.reverse_type,
+        "status": order.status,
+        "exception_state": order.exception_state,
+        "pickup_method": order.pickup_method,
+        "business_mode": order.business_mode,
+        "shop": {"code": order.shop.code, "name": order.shop.name},
+        "warehouse": {"code": order.warehouse.code, "name": order.warehouse.name},
+        "owner": {"id": order.owner.external_id, "name": order.owner.name},
+        "lines": [
+            {
+                "product_id": line.product_id,
+                "product_name": line.product_name,
+                "goods_id": line.goods_id,
+                "goods_name": line.goods_name,
+                "quantity": line.quantity,
+            }
+            for line in lines
+        ],
+        "inbound_tracking_number": order.inbound_tracking_number,
+        "arrived_at": _iso(order.arrived_at),
+        "instruction_deadline": _iso(order.instruction_deadline),
+        "days_left": order.days_left(),
+        "created_at": _iso(order.created_at),
+        "updated_at": _iso(order.updated_at),
+    }
