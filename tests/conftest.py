@@ -48,3 +48,9 @@ def world(db) -> World:
         provider2=person(provider_b, Role.PROVIDER_OPERATOR, "provider2"),
         admin=person(None, Role.ADMIN, "admin"),
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s a user; the tests create many."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
