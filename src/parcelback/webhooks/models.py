@@ -25,3 +25,100 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.order_number}"
+
+
+EVENT_TYPES = [
+    "reverse_order.created",
+    "reverse_order.arrived",
+    "reverse_order.pickup_registered",
+    "reverse_order.destruction_confirmed",
+    "reverse_order.handed_over",
+    "reverse_order.forwarded",
+    "reverse_order.destroyed",
+    "reverse_order.cancelled",
+    "reverse_order.deadline_near",
+    "reverse_order.overdue",
+    "exception.raised",
+    "exception.commented",
+    "exception.resolved",
+]
+
+
+class WebhookEndpointQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> "WebhookEndpointQuerySet":
+        """An organisation sees and manages only its own endpoints."""
+        if actor.organisation is None:
+            return self.none()
+        return self.filter(organisation_id=actor.organisation.pk)
+
+
+class WebhookEndpoint(models.Model):
+    """Where a shop's or warehouse's system wants to hear about its orders, and the secret it verifies with."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(max_length=500)
+    # Empty means every event type.
+    event_types = models.JSONField(default=list, blank=True)
+    description = models.CharField(max_length=200, blank=True)
+    # "whsec_" + base64; kept because every delivery is signed with it, shown to the user once.
+    secret = models.CharField(max_length=100, editable=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = WebhookEndpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event_type: str) -> bool:
+        return not self.event_types or event_type in self.event_types
+
+
+class WebhookDelivery(models.Model):
+    """One message owed to one endpoint: retried with backoff until it is accepted or 24 hours have passed.
+
+    The row is also the job: a worker claims it by pushing `leased_until` forward with a conditional update,
+    so several workers never send it at once, and a worker that dies mid-send leaves it to be sent again.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    message = models.ForeignKey(OutboxMessage, on_delete=models.PROTECT, related_name="deliveries")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Retries stop here (24 hours after the message, or after a manual redeliver) and the delivery fails.
+    retry_until = models.DateTimeField()
+    leased_until = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["endpoint", "message"], name="webhook_delivery_once")]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="webhook_delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.message} → {self.endpoint}"
+
+
+class DeliveryAttempt(models.Model):
+    """The delivery log: each try, with the receiver's response code or the network error."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="log")
+    at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]

@@ -1,0 +1,107 @@
+"""Idempotency-Key on API writes: a client that retries a POST gets the first answer, never a second action.
+
+The same key with the same body replays the stored status and body; with another body it is refused (422);
+while the first request is still running a second one is refused (409). Keys are scoped to the token's
+organisation and kept 24 hours. Answers the client should retry (429, 5xx) are not kept.
+"""
+import hashlib
+import json
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+
+from .api import ApiCode, actor_for_token, api_error
+from .models import IdempotencyKey
+
+KEEP_FOR = timedelta(hours=24)
+# A first request that has not finished after this long died with its process: its key may be used again.
+ABANDONED_AFTER = timedelta(minutes=5)
+API_PREFIX = "/api/"
+
+
+def fingerprint(request) -> str:
+    """What "the same request" means: method, path and body (JSON compared by value, multipart by fields and
+    file contents, since every client picks its own multipart boundary)."""
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    if request.content_type == "multipart/form-data":
+        fields = sorted((name, request.POST.getlist(name)) for name in request.POST)
+        digest.update(json.dumps(fields).encode())
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                digest.update(f"\n{name}:{upload.name}:".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        try:
+            digest.update(json.dumps(json.loads(request.body or b"null"), sort_keys=True).encode())
+        except ValueError:
+            digest.update(request.body)
+    return digest.hexdigest()
+
+
+def _error(code: ApiCode) -> JsonResponse:
+    status, body = api_error(code)
+    return JsonResponse(body, status=status)
+
+
+def _claim(scope: str, key: str, digest: str) -> tuple[IdempotencyKey, bool]:
+    """Insert the key as in flight; (row, True) when this request owns it, (existing row, False) otherwise."""
+    now = timezone.now()
+    stale = IdempotencyKey.objects.filter(scope=scope, key=key)
+    stale.filter(created_at__lt=now - KEEP_FOR).delete()
+    stale.filter(response_status__isnull=True, created_at__lt=now - ABANDONED_AFTER).delete()
+    try:
+        with transaction.atomic():
+            return IdempotencyKey.objects.create(scope=scope, key=key, request_hash=digest, created_at=now), True
+    except IntegrityError:
+        return IdempotencyKey.objects.get(scope=scope, key=key), False
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request.headers.get("Idempotency-Key")
+        if request.method != "POST" or key is None or not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        if not (1 <= len(key) <= 255 and key.isprintable()):
+            return _error(ApiCode.INVALID_IDEMPOTENCY_KEY)
+        actor = actor_for_token(request)
+        if actor is None:
+            return self.get_response(request)  # the API answers 401; nothing to remember
+        scope = f"org:{actor.organisation.pk}" if actor.organisation else f"user:{actor.user_id}"
+        digest = fingerprint(request)
+        record, mine = _claim(scope, key, digest)
+        if not mine:
+            if record.request_hash != digest:
+                return _error(ApiCode.IDEMPOTENCY_KEY_REUSED)
+            if record.response_status is None:
+                return _error(ApiCode.IDEMPOTENCY_IN_FLIGHT)
+            response = HttpResponse(
+                bytes(record.response_body), status=record.response_status, content_type=record.response_content_type
+            )
+            response["Idempotent-Replayed"] = "true"
+            return response
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            record.delete()
+            raise
+        if response.status_code >= 500 or response.status_code == 429 or response.streaming:
+            record.delete()
+        else:
+            IdempotencyKey.objects.filter(pk=record.pk).update(
+                response_status=response.status_code,
+                response_body=response.content,
+                response_content_type=response.get("Content-Type", "application/json"),
+            )
+        return response
+
+
+def purge_expired() -> int:
+    """Forget keys older than 24 hours (the worker calls this now and then)."""
+    return IdempotencyKey.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()[0]

@@ -1,0 +1,59 @@
+"""`parcelback worker`: the background jobs, driven by rows in the database (SQLite or PostgreSQL, no broker).
+
+Any number of workers may run at once: each job claims its rows with a conditional update or a row lock, so
+no work is done twice, and work a dead worker had claimed is taken up again when its lease ends.
+
+Why not django-tasks' database backend: its worker marks a job RUNNING and nothing ever picks up a job whose
+worker died, which would lose a webhook; it has no retries with backoff and no periodic jobs. Our rows
+(outbox, deliveries, orders) already are the durable queue, written in the same transaction as the change.
+"""
+import logging
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import OperationalError, close_old_connections
+
+from parcelback.core.idempotency import purge_expired
+from parcelback.reverse_orders.jobs import sweep_deadlines
+from parcelback.webhooks.delivery import deliver_due, fan_out
+
+logger = logging.getLogger("parcelback.worker")
+
+
+class Command(BaseCommand):
+    help = "Run background jobs: webhook fan-out and delivery, the deadline sweep. Several may run at once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="do one round of every job, then exit")
+        parser.add_argument("--interval", type=float, default=1.0, help="seconds to wait when idle (default 1)")
+        parser.add_argument("--sweep-every", type=float, default=300.0, help="seconds between deadline sweeps")
+
+    def handle(self, *args, once, interval, sweep_every, **options):
+        self.running = True
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self.stop)
+        self.stdout.write(f"Parcelback worker running (idle poll {interval}s, deadline sweep every {sweep_every:.0f}s)")
+        self.stdout.flush()
+        last_sweep = float("-inf")
+        while self.running:
+            close_old_connections()
+            busy = False
+            try:
+                busy = bool(fan_out()) | bool(deliver_due())
+                if once or time.monotonic() - last_sweep >= sweep_every:
+                    last_sweep = time.monotonic()
+                    done = sweep_deadlines()
+                    purge_expired()
+                    if any(done.values()):
+                        logger.info("deadline sweep: %s", done)
+            except OperationalError as error:  # e.g. SQLite busy beyond its timeout: try again next round
+                logger.warning("worker round failed: %s", error)
+            if once:
+                break
+            if not busy:
+                time.sleep(interval)
+        self.stdout.write("Parcelback worker stopped.")
+
+    def stop(self, signum, frame):
+        self.running = False

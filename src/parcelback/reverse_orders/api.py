@@ -1,0 +1,253 @@
+"""REST endpoints for reverse orders. Thin: parse input, call one selector or service, render."""
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpResponse
+from django.utils.dateparse import parse_datetime
+from ninja import File, Form, Query, Router, UploadedFile
+
+from parcelback.accounts.actors import Actor
+from parcelback.core.api import ApiCode, ApiError, etag_for, if_match_fails
+from parcelback.core.errors import Code, Refused
+from parcelback.core.pagination import keyset_page
+
+from . import batch, selectors, services, states
+from .models import ReverseOrder
+from .schemas import (
+    ArrivalsIn,
+    CancelIn,
+    CommentIn,
+    CommentOut,
+    CreatedOut,
+    CreateOrdersIn,
+    DestructionConfirmationIn,
+    ErrorOut,
+    ExceptionOut,
+    ForwardingIn,
+    HandoverIn,
+    ListQuery,
+    NumbersOut,
+    OrderDetailOut,
+    OrderOut,
+    OrderPage,
+    PickupRegistrationIn,
+    RaiseExceptionIn,
+    RegisteredOut,
+    ResolveIn,
+)
+from .serializers import order_data
+
+router = Router(tags=["reverse orders"])
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+# --- rendering ----------------------------------------------------------------------------------------
+
+
+def _order(order: ReverseOrder, actor: Actor) -> dict:
+    return order_data(order) | {"available_actions": [str(a) for a in states.available_actions(order, actor.role)]}
+
+
+def _exception(exception) -> dict:
+    return {
+        "id": exception.pk,
+        "type": exception.type,
+        "description": exception.description,
+        "is_open": exception.is_open,
+        "raised_at": exception.raised_at,
+        "resolved_at": exception.resolved_at,
+        "resolution_note": exception.resolution_note,
+        "comments": [
+            {"id": c.pk, "author": c.author.get_username(), "body": c.body, "created_at": c.created_at}
+            for c in exception.comments.all()
+        ],
+    }
+
+
+def _related(order: ReverseOrder, name: str):
+    try:
+        return getattr(order, name)
+    except ObjectDoesNotExist:  # the one-to-one is absent
+        return None
+
+
+def _detail(order: ReverseOrder, actor: Actor) -> dict:
+    registration = _related(order, "registration")
+    execution = _related(order, "execution")
+    confirmation = _related(order, "destruction_confirmation")
+    return _order(order, actor) | {
+        "registration": vars(registration) if registration else None,
+        "destruction_confirmed_at": confirmation.created_at if confirmation else None,
+        "execution": (
+            vars(execution)
+            | {
+                "evidence": [
+                    {"name": e.file.name.rsplit("/", 1)[-1], "content_type": e.content_type, "size": e.size}
+                    for e in execution.evidence.all()
+                ]
+            }
+            if execution
+            else None
+        ),
+        "exceptions": [_exception(e) for e in order.exceptions.all()],
+        "timeline": [{"kind": e.kind, "actor": e.actor_label, "at": e.at, "data": e.data} for e in order.events.all()],
+    }
+
+
+def _guard(request, number: str) -> None:
+    """Honour If-Match on a write to one order: refuse with 412 when the client's copy is stale."""
+    if request.headers.get("If-Match"):
+        order = selectors.order_detail(actor=request.auth, number=number)
+        if if_match_fails(request, etag_for(order)):
+            raise ApiError(ApiCode.PRECONDITION_FAILED)
+
+
+def _numbers(orders: list[ReverseOrder]) -> dict:
+    return {"orders": [o.number for o in orders]}
+
+
+# --- reads --------------------------------------------------------------------------------------------
+
+
+@router.get("/reverse-orders", response={200: OrderPage, **ERRORS}, summary="List reverse orders")
+def list_orders(request, query: Query[ListQuery]):
+    """Every filter of the console's list page; keyset pagination with `limit` and `cursor`."""
+    filterset = selectors.order_list(actor=request.auth, params=request.GET)
+    if not filterset.is_valid():
+        errors = {name: problems[0].code or "invalid" for name, problems in filterset.form.errors.as_data().items()}
+        raise Refused(Code.INVALID, field=next(iter(errors)), errors=errors)
+    orders, next_cursor = keyset_page(filterset.qs, filterset.ordering_fields, limit=query.limit, cursor=query.cursor)
+    return {"results": [_order(o, request.auth) for o in orders], "next_cursor": next_cursor}
+
+
+@router.get("/reverse-orders/{number}", response={200: OrderDetailOut, 304: None, **ERRORS}, summary="One reverse order")
+def get_order(request, number: str, response: HttpResponse):
+    """Full detail with registration, execution, exceptions and timeline; the `ETag` serves `If-Match`."""
+    order = selectors.order_detail(actor=request.auth, number=number)
+    response["ETag"] = etag_for(order)
+    if request.headers.get("If-None-Match") == response["ETag"]:
+        return 304, None
+    return _detail(order, request.auth)
+
+
+# --- the merchant's instructions ----------------------------------------------------------------------
+
+
+@router.post("/pickup-registrations", response={201: RegisteredOut, **ERRORS}, summary="Register pickup (登记提货)")
+def register_pickup(request, payload: PickupRegistrationIn):
+    """One method and one set of details for every listed order; all or nothing."""
+    sp, fw = payload.self_pickup, payload.forward
+    details = batch.PickupDetails(
+        method=payload.method,
+        self_pickup=batch.SelfPickupDetails(**sp.model_dump()) if sp else None,
+        forward=batch.ForwardDetails(**fw.model_dump()) if fw else None,
+        remark=payload.remark,
+    )
+    registered = services.register_pickup(actor=request.auth, numbers=payload.orders, details=details)
+    return 201, _numbers(registered.orders) | {"pickup_code": registered.pickup_code}
+
+
+@router.post("/destruction-confirmations", response={201: NumbersOut, **ERRORS}, summary="Confirm destruction (确认销毁)")
+def confirm_destruction(request, payload: DestructionConfirmationIn):
+    """Irreversible: without `"confirm": true` nothing happens."""
+    orders = services.confirm_destruction(actor=request.auth, numbers=payload.orders, confirm=payload.confirm)
+    return 201, _numbers(orders)
+
+
+# --- the provider's side ------------------------------------------------------------------------------
+
+
+@router.post("/reverse-orders", response={200: CreatedOut, 201: CreatedOut, **ERRORS}, summary="Create reverse orders")
+def create_orders(request, payload: CreateOrdersIn):
+    """Up to 1,000 orders, all or nothing; an `external_ref` sent before returns the existing order."""
+    items = [
+        services.NewOrder(
+            **item.model_dump(exclude={"owner", "lines"}),
+            owner_id=item.owner.id,
+            owner_name=item.owner.name,
+            lines=[services.NewLine(**line.model_dump()) for line in item.lines],
+        )
+        for item in payload.orders
+    ]
+    created = services.create_orders(actor=request.auth, orders=items)
+    body = {"orders": [{"external_ref": c.external_ref, "number": c.order.number, "created": c.created} for c in created]}
+    return (201 if any(c.created for c in created) else 200), body
+
+
+@router.post("/arrivals", response={201: NumbersOut, **ERRORS}, summary="Record arrivals (inbound scan)")
+def record_arrivals(request, payload: ArrivalsIn):
+    return 201, _numbers(services.record_arrival(actor=request.auth, numbers=payload.orders, at=payload.arrived_at))
+
+
+@router.post("/reverse-orders/{number}/handover", response={200: OrderOut, **ERRORS}, summary="Hand over to the picker")
+def hand_over(request, number: str, payload: HandoverIn):
+    _guard(request, number)
+    order = services.hand_over(actor=request.auth, number=number, pickup_code=payload.pickup_code, handed_to=payload.handed_to)
+    return _order(order, request.auth)
+
+
+@router.post("/reverse-orders/{number}/forwarding", response={200: OrderOut, **ERRORS}, summary="Record forwarding")
+def forward(request, number: str, payload: ForwardingIn):
+    _guard(request, number)
+    order = services.forward(actor=request.auth, number=number, carrier=payload.carrier, tracking_number=payload.tracking_number)
+    return _order(order, request.auth)
+
+
+DESTRUCTION_FIELDS = {"destroyed_at", "method"}
+
+
+@router.post("/reverse-orders/{number}/destruction", response={200: OrderOut, **ERRORS}, summary="Record destruction")
+def destroy(
+    request,
+    number: str,
+    destroyed_at: Form[str],
+    method: Form[str],
+    evidence: File[list[UploadedFile]],
+):
+    """multipart/form-data: `destroyed_at` (ISO 8601), `method`, and one or more `evidence` files (JPEG, PNG,
+    WebP or PDF, 10 MB each, at most 10)."""
+    if unknown := sorted(set(request.POST) - DESTRUCTION_FIELDS):
+        raise Refused(Code.INVALID, field=unknown[0], errors={name: "extra_forbidden" for name in unknown})
+    moment = parse_datetime(destroyed_at.strip())
+    if moment is None or moment.tzinfo is None:
+        raise Refused(Code.INVALID, field="destroyed_at", errors={"destroyed_at": "invalid_datetime"})
+    _guard(request, number)
+    order = services.destroy(actor=request.auth, number=number, destroyed_at=moment, method=method, evidence=evidence)
+    return _order(order, request.auth)
+
+
+@router.post("/reverse-orders/{number}/cancel", response={200: OrderOut, **ERRORS}, summary="Cancel an order")
+def cancel(request, number: str, payload: CancelIn):
+    _guard(request, number)
+    return _order(services.cancel(actor=request.auth, number=number, reason=payload.reason), request.auth)
+
+
+# --- exceptions ---------------------------------------------------------------------------------------
+
+
+@router.post("/reverse-orders/{number}/exceptions", response={201: ExceptionOut, **ERRORS}, summary="Raise an exception")
+def raise_exception(request, number: str, payload: RaiseExceptionIn):
+    _guard(request, number)
+    exception = services.raise_exception(actor=request.auth, number=number, type=payload.type, description=payload.description)
+    return 201, _exception(exception)
+
+
+@router.post(
+    "/reverse-orders/{number}/exceptions/{exception_id}/comments",
+    response={201: CommentOut, **ERRORS},
+    summary="Comment on an exception",
+)
+def comment_exception(request, number: str, exception_id: int, payload: CommentIn):
+    _guard(request, number)
+    comment = services.comment_exception(actor=request.auth, number=number, exception_id=exception_id, body=payload.body)
+    return 201, {"id": comment.pk, "author": request.auth.username, "body": comment.body, "created_at": comment.created_at}
+
+
+@router.post(
+    "/reverse-orders/{number}/exceptions/{exception_id}/resolve",
+    response={200: ExceptionOut, **ERRORS},
+    summary="Resolve an exception",
+)
+def resolve_exception(request, number: str, exception_id: int, payload: ResolveIn):
+    _guard(request, number)
+    exception = services.resolve_exception(actor=request.auth, number=number, exception_id=exception_id, note=payload.note)
+    return _exception(exception)

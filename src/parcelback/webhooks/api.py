@@ -1,0 +1,67 @@
+"""REST endpoints for an organisation's webhook endpoints and their delivery log."""
+from ninja import Router
+
+from parcelback.reverse_orders.schemas import ErrorOut
+
+from . import selectors, services
+from .schemas import DeliveryOut, EndpointCreatedOut, EndpointIn, EndpointOut
+
+router = Router(tags=["webhooks"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+def _endpoint(endpoint) -> dict:
+    return {name: getattr(endpoint, name) for name in ("id", "url", "event_types", "description", "is_active", "created_at")}
+
+
+def _delivery(delivery) -> dict:
+    return {
+        "id": delivery.pk,
+        "webhook_id": f"msg_{delivery.message.message_id.hex}",
+        "event_type": delivery.message.event_type,
+        "order_number": delivery.message.order_number,
+        **{name: getattr(delivery, name) for name in ("state", "attempts", "next_attempt_at", "last_status_code", "delivered_at", "created_at")},
+        "log": [vars(attempt) for attempt in delivery.log.all()],
+    }
+
+
+@router.post("/webhook-endpoints", response={201: EndpointCreatedOut, **ERRORS}, summary="Register a webhook endpoint")
+def create_endpoint(request, payload: EndpointIn):
+    """The answer carries the signing secret; it is never shown again."""
+    endpoint, secret = services.create_endpoint(
+        actor=request.auth, url=payload.url, event_types=list(payload.event_types), description=payload.description
+    )
+    return 201, _endpoint(endpoint) | {"secret": secret}
+
+
+@router.get("/webhook-endpoints", response={200: list[EndpointOut], **ERRORS}, summary="Your webhook endpoints")
+def list_endpoints(request):
+    return [_endpoint(e) for e in selectors.endpoints_for(actor=request.auth)]
+
+
+@router.get("/webhook-endpoints/{endpoint_id}", response={200: EndpointOut, **ERRORS}, summary="One webhook endpoint")
+def get_endpoint(request, endpoint_id: int):
+    return _endpoint(selectors.endpoint_for(actor=request.auth, endpoint_id=endpoint_id))
+
+
+@router.delete("/webhook-endpoints/{endpoint_id}", response={204: None, **ERRORS}, summary="Remove a webhook endpoint")
+def delete_endpoint(request, endpoint_id: int):
+    services.delete_endpoint(actor=request.auth, endpoint_id=endpoint_id)
+    return 204, None
+
+
+@router.get(
+    "/webhook-endpoints/{endpoint_id}/deliveries", response={200: list[DeliveryOut], **ERRORS}, summary="Delivery log"
+)
+def list_deliveries(request, endpoint_id: int):
+    """The latest 100 deliveries with every attempt's response code."""
+    return [_delivery(d) for d in selectors.deliveries_for(actor=request.auth, endpoint_id=endpoint_id)]
+
+
+@router.post(
+    "/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver",
+    response={202: DeliveryOut, **ERRORS},
+    summary="Send a delivery again",
+)
+def redeliver(request, endpoint_id: int, delivery_id: int):
+    return 202, _delivery(services.redeliver(actor=request.auth, endpoint_id=endpoint_id, delivery_id=delivery_id))

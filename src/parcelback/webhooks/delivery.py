@@ -1,0 +1,126 @@
+"""The webhook jobs: fan the outbox out to endpoints, then deliver each message, signed, at least once.
+
+Both run in `parcelback worker`, any number of them at once. The rows are the queue: a worker claims work with
+a conditional update (or a skip-locked row lock for the outbox), never by trusting that it is alone.
+"""
+import json
+import logging
+import random
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from . import signing
+from .models import DeliveryAttempt, OutboxMessage, WebhookDelivery, WebhookEndpoint
+
+logger = logging.getLogger("parcelback.webhooks")
+
+RETRY_FOR = timedelta(hours=24)
+LEASE = timedelta(seconds=60)  # longer than TIMEOUT: a live worker always finishes before its lease ends
+TIMEOUT = 15
+FIRST_DELAY = 30  # seconds; doubles each attempt, capped, with ±20% jitter so retries do not stampede
+MAX_DELAY = 3600
+BATCH = 100
+
+
+def fan_out(*, now: datetime | None = None, limit: int = BATCH) -> int:
+    """Turn undispatched outbox messages into one pending delivery per endpoint that wants the event."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        pending = OutboxMessage.objects.filter(dispatched_at__isnull=True).order_by("id")
+        if connection.features.has_select_for_update_skip_locked:
+            pending = pending.select_for_update(skip_locked=True)  # SQLite instead serialises writers
+        messages = list(pending[:limit])
+        if not messages:
+            return 0
+        orgs = {m.shop_id for m in messages} | {m.provider_id for m in messages}
+        endpoints = list(WebhookEndpoint.objects.filter(is_active=True, organisation_id__in=orgs))
+        deliveries = [
+            WebhookDelivery(endpoint=e, message=m, next_attempt_at=now, retry_until=m.created_at + RETRY_FOR, created_at=now)
+            for m in messages
+            for e in endpoints
+            if e.organisation_id in (m.shop_id, m.provider_id) and e.wants(m.event_type)
+        ]
+        WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(dispatched_at=now)
+    return len(deliveries)
+
+
+def _claimable(now: datetime):
+    return WebhookDelivery.objects.filter(state=WebhookDelivery.State.PENDING, next_attempt_at__lte=now).filter(
+        Q(leased_until__isnull=True) | Q(leased_until__lte=now)
+    )
+
+
+def claim(delivery_id: int, *, now: datetime) -> bool:
+    """Take the delivery for LEASE; False when another worker holds it or it is no longer due."""
+    return _claimable(now).filter(pk=delivery_id).update(leased_until=now + LEASE, attempts=F("attempts") + 1) == 1
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer other than 2xx: retried, never followed
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def send(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    """POST the signed message once; (status code, error text)."""
+    message = delivery.message
+    body = json.dumps(message.payload, ensure_ascii=False, separators=(",", ":")).encode()
+    headers = signing.headers(delivery.endpoint.secret, f"msg_{message.message_id.hex}", int(time.time()), body)
+    request = urllib.request.Request(delivery.endpoint.url, data=body, headers=headers, method="POST")
+    try:
+        with _opener.open(request, timeout=TIMEOUT) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return None, str(getattr(error, "reason", error))[:300]
+
+
+def backoff(attempts: int) -> timedelta:
+    delay = min(FIRST_DELAY * 2 ** max(attempts - 1, 0), MAX_DELAY)
+    return timedelta(seconds=delay * random.uniform(0.8, 1.2))
+
+
+def record(delivery: WebhookDelivery, status: int | None, error: str, *, now: datetime, duration_ms: int = 0) -> None:
+    """Mark the outcome: delivered on 2xx, else retry later, or failed once the retry window has passed."""
+    fields = {"last_status_code": status, "last_error": error, "leased_until": None}
+    if status is not None and 200 <= status < 300:
+        fields |= {"state": WebhookDelivery.State.DELIVERED, "delivered_at": now}
+    else:
+        retry_at = now + backoff(delivery.attempts)
+        if retry_at > delivery.retry_until:
+            fields["state"] = WebhookDelivery.State.FAILED
+        else:
+            fields["next_attempt_at"] = retry_at
+    with transaction.atomic():
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
+        DeliveryAttempt.objects.create(delivery=delivery, at=now, status_code=status, error=error, duration_ms=duration_ms)
+    for name, value in fields.items():
+        setattr(delivery, name, value)
+
+
+def deliver_due(*, limit: int = BATCH) -> int:
+    """Claim and send up to `limit` due deliveries; returns how many were attempted."""
+    now = timezone.now()
+    ids = list(_claimable(now).order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
+    attempted = 0
+    for delivery_id in ids:
+        if not claim(delivery_id, now=timezone.now()):
+            continue
+        delivery = WebhookDelivery.objects.select_related("endpoint", "message").get(pk=delivery_id)
+        started = time.monotonic()
+        status, error = send(delivery)
+        record(delivery, status, error, now=timezone.now(), duration_ms=int((time.monotonic() - started) * 1000))
+        attempted += 1
+        if error or (status or 0) >= 300:
+            logger.info("webhook %s to %s: %s %s", delivery.message.event_type, delivery.endpoint.url, status, error)
+    return attempted
