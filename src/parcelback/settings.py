@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # API writes carrying an Idempotency-Key replay their first answer (see core/idempotency.py).
+    "parcelback.core.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -185,6 +187,8 @@ CONTENT_SECURITY_POLICY = {
 PARCELBACK_DEFAULT_DEADLINE_DAYS = 15
 # The most orders one batch action or one create call may carry.
 PARCELBACK_MAX_BATCH = 1000
+# API requests one token may make per period (per server process), answered 429 with Retry-After beyond it.
+PARCELBACK_API_RATE = os.environ.get("PARCELBACK_API_RATE", "1200/min")
 
 LOGGING = {
     "version": 1,

@@ -76,3 +76,25 @@ def find_by_any_number(*, actor: Actor, text: str) -> list[ReverseOrder]:
         return []
     match = Q(number=text) | Q(sales_return_no=text) | Q(order_no=text) | Q(inbound_tracking_number=text)
     return list(visible_orders(actor).filter(match).select_related(*LIST_RELATED)[:20])
+
+
+def deadline_due(
+    *, start, end, limit: int, lock: bool = True, without_event: dict | None = None, exclude_pending_exception: bool = False
+) -> list[ReverseOrder]:
+    """System read for the deadline sweep: orders still awaiting instruction whose deadline is in (start, end],
+    without an event matching `without_event` yet; locked for the transaction where the database can."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import ExceptionState, Status
+
+    queryset = ReverseOrder.objects.filter(status=Status.AWAITING_INSTRUCTION, instruction_deadline__lte=end)
+    if start is not None:
+        queryset = queryset.filter(instruction_deadline__gt=start)
+    if exclude_pending_exception:
+        queryset = queryset.exclude(exception_state=ExceptionState.PENDING)
+    if without_event:
+        queryset = queryset.exclude(Exists(Event.objects.filter(order=OuterRef("pk"), **without_event)))
+    queryset = queryset.select_related(*LIST_RELATED).order_by("instruction_deadline", "id")
+    if lock and connection.features.has_select_for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    return list(queryset.prefetch_related("lines")[:limit])
