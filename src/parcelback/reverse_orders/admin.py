@@ -14,6 +14,7 @@ from .models import (
     EvidenceFile,
     ExceptionComment,
     Execution,
+    NumberSequence,
     OrderException,
     OrderLine,
     PickupRegistration,
@@ -92,3 +93,8 @@ class CargoOwnerAdmin(admin.ModelAdmin):
 
 for model in (PickupRegistration, DestructionConfirmation, Execution, EvidenceFile, OrderException, ExceptionComment, Event):
     admin.site.register(model, ReadOnlyAdmin)
+
+
+@admin.register(NumberSequence)
+class NumberSequenceAdmin(ReadOnlyAdmin):
+    list_display = ("key", "value")
