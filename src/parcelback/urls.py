@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from parcelback.api import api
+from parcelback.reverse_orders import views as console
 
 admin.site.site_header = "Parcelback"
 admin.site.site_title = "Parcelback"
@@ -11,5 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", console.home, name="home"),
+    path("", include("parcelback.accounts.urls")),
+    path("orders/", include("parcelback.reverse_orders.urls")),
 ]

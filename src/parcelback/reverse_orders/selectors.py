@@ -78,6 +78,52 @@ def find_by_any_number(*, actor: Actor, text: str) -> list[ReverseOrder]:
     return list(visible_orders(actor).filter(match).select_related(*LIST_RELATED)[:20])
 
 
+def _queue_tabs():
+    from django.db.models import Q
+    from django.utils.translation import gettext_lazy as _
+
+    from .models import ExceptionState, PickupMethod, Status
+    from .states import OPEN
+
+    return {
+        "not_arrived": (_("未到仓"), Q(arrived_at__isnull=True, status__in=OPEN)),
+        "awaiting_instruction": (_("待商家指令"), Q(arrived_at__isnull=False, status=Status.AWAITING_INSTRUCTION)),
+        "hand_over": (_("待交付提货"), Q(status=Status.AWAITING_PICKUP, pickup_method=PickupMethod.SELF_PICKUP)),
+        "forward": (_("待转寄"), Q(status=Status.AWAITING_PICKUP, pickup_method=PickupMethod.FORWARD)),
+        "destroy": (_("待销毁"), Q(status=Status.AWAITING_DESTRUCTION)),
+        "exceptions": (_("异常待处理"), Q(exception_state=ExceptionState.PENDING)),
+    }
+
+
+def work_queue(*, actor: Actor, tab: str):
+    """The provider's to-do list: one tab per kind of work waiting in its warehouses, oldest deadline first."""
+    tabs = _queue_tabs()
+    _label, match = tabs.get(tab, tabs["not_arrived"])
+    return (
+        visible_orders(actor)
+        .filter(match)
+        .select_related(*LIST_RELATED)
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .order_by("instruction_deadline", "id")
+    )
+
+
+def work_queue_counts(*, actor: Actor) -> list[tuple[str, str, int]]:
+    """(tab, label, count) for every work-queue tab, in one query."""
+    tabs = _queue_tabs()
+    counts = visible_orders(actor).aggregate(**{key: Count("id", filter=match) for key, (_l, match) in tabs.items()})
+    return [(key, label, counts[key]) for key, (label, _m) in tabs.items()]
+
+
+def orders_among(*, actor: Actor, numbers: list[str]) -> list[ReverseOrder]:
+    """The actor's visible orders among `numbers`, unlocked: for showing a batch plan before anything is written."""
+    return list(
+        visible_orders(actor).filter(number__in=set(numbers)).select_related(*LIST_RELATED).prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
+        )
+    )
+
+
 def deadline_due(
     *, start, end, limit: int, lock: bool = True, without_event: dict | None = None, exclude_pending_exception: bool = False
 ) -> list[ReverseOrder]:

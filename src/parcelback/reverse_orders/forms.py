@@ -1,0 +1,230 @@
+"""Page input: parse what a form posted into the plain values the services take. No business rules here:
+whether the values are acceptable is the services' answer (a `Refused` with field codes)."""
+import csv
+import io
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import batch, services
+from .models import BusinessMode, OrderException, PickupMethod, ReverseType
+
+LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+# The problem codes services put in `Refused.errors`, as the page says them next to the field.
+PROBLEMS = {
+    "required": _("必填"),
+    "not_in_future": _("须晚于当前时间"),
+    "invalid_phone": _("请填写有效的电话号码"),
+    "too_long": _("内容过长"),
+    "mixed_methods": _("只能选择一种提货方式"),
+    "in_future": _("不能晚于当前时间"),
+    "too_many_files": _("文件过多(最多 10 个)"),
+    "file_too_large": _("文件过大(每个最多 10 MB)"),
+    "unsupported_file_type": _("仅支持 JPG、PNG、WebP 图片或 PDF"),
+    "invalid_choice": _("无效的选项"),
+    "duplicate_in_batch": _("重复"),
+    "must_be_positive": _("须为正整数"),
+    "unknown_shop": _("未知店铺"),
+    "unknown_warehouse": _("未知仓库,或不是您的仓库"),
+}
+
+
+def problem_text(code: str) -> str:
+    return str(PROBLEMS.get(code, code))
+
+
+class PickupForm(forms.Form):
+    """登记提货: one method and one set of details for every selected order."""
+
+    method = forms.ChoiceField(
+        label=_("提货方式"), choices=PickupMethod.choices, initial=PickupMethod.SELF_PICKUP, widget=forms.RadioSelect
+    )
+    expected_pickup_at = forms.DateTimeField(label=_("预计提货时间"), required=False, input_formats=LOCAL_INPUT_FORMATS)
+    picker_name = forms.CharField(label=_("提货人"), required=False, max_length=80)
+    picker_phone = forms.CharField(label=_("联系方式"), required=False, max_length=32)
+    recipient_name = forms.CharField(label=_("收货人"), required=False, max_length=80)
+    recipient_phone = forms.CharField(label=_("联系方式"), required=False, max_length=32)
+    country = forms.CharField(label=_("国家/地区"), required=False, max_length=60)
+    province = forms.CharField(label=_("省/州"), required=False, max_length=60)
+    city = forms.CharField(label=_("城市"), required=False, max_length=60)
+    district = forms.CharField(label=_("区/县"), required=False, max_length=60)
+    street = forms.CharField(label=_("详细地址"), required=False, max_length=200)
+    postcode = forms.CharField(label=_("邮编"), required=False, max_length=20)
+    remark = forms.CharField(label=_("备注"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def details(self) -> batch.PickupDetails:
+        data = self.cleaned_data
+        if data["method"] == PickupMethod.SELF_PICKUP:
+            return batch.PickupDetails(
+                method=data["method"],
+                self_pickup=batch.SelfPickupDetails(
+                    expected_pickup_at=data["expected_pickup_at"],
+                    picker_name=data["picker_name"],
+                    picker_phone=data["picker_phone"],
+                ),
+                remark=data["remark"],
+            )
+        fields = ("recipient_name", "recipient_phone", "country", "province", "city", "street", "postcode", "district")
+        return batch.PickupDetails(
+            method=data["method"], forward=batch.ForwardDetails(**{f: data[f] for f in fields}), remark=data["remark"]
+        )
+
+
+class HandOverForm(forms.Form):
+    pickup_code = forms.CharField(label=_("提货码"), required=False, max_length=20)
+    handed_to = forms.CharField(label=_("交付给"), required=False, max_length=80)
+
+
+class ForwardForm(forms.Form):
+    carrier = forms.CharField(label=_("承运商"), required=False, max_length=60)
+    tracking_number = forms.CharField(label=_("运单号"), required=False, max_length=64)
+
+
+class DestroyForm(forms.Form):
+    destroyed_at = forms.DateTimeField(label=_("销毁时间"), required=False, input_formats=LOCAL_INPUT_FORMATS)
+    method = forms.CharField(label=_("销毁方式"), required=False, max_length=120)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("取消原因"), required=False, max_length=300)
+
+
+class RaiseExceptionForm(forms.Form):
+    type = forms.ChoiceField(label=_("异常类型"), choices=OrderException.Type.choices)
+    description = forms.CharField(label=_("异常描述"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("留言"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(label=_("处理结果"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ArrivalForm(forms.Form):
+    numbers = forms.CharField(label=_("逆向管理单号"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+# --- creating orders (provider) ---------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "external_ref", "shop", "warehouse", "reverse_type", "business_mode", "owner_id", "owner_name",
+    "sales_return_no", "order_no", "inbound_tracking_number", "reason",
+    "product_id", "product_name", "goods_id", "goods_name", "quantity",
+]
+CSV_REQUIRED = {"external_ref", "shop", "warehouse", "reverse_type", "business_mode", "owner_id", "owner_name",
+                "product_id", "product_name", "goods_id", "goods_name"}
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+def _choice(value: str, choices) -> str:
+    """Accept an enumeration value or its Chinese label (what people type into a spreadsheet)."""
+    value = value.strip()
+    for key, label in choices:
+        if value in (key, str(label)):
+            return key
+    return value
+
+
+class OrderForm(forms.Form):
+    """One order typed in by warehouse staff; goods lines come from `LineFormSet`."""
+
+    external_ref = forms.CharField(label=_("外部单号"), max_length=64)
+    shop = forms.CharField(label=_("店铺代码"), max_length=40)
+    warehouse = forms.ChoiceField(label=_("仓库"))
+    reverse_type = forms.ChoiceField(label=_("逆向类型"), choices=ReverseType.choices)
+    business_mode = forms.ChoiceField(label=_("经营方式"), choices=BusinessMode.choices)
+    owner_id = forms.CharField(label=_("货主ID"), max_length=64)
+    owner_name = forms.CharField(label=_("货主名称"), max_length=120)
+    sales_return_no = forms.CharField(label=_("销退单号"), required=False, max_length=64)
+    order_no = forms.CharField(label=_("订单号"), required=False, max_length=64)
+    inbound_tracking_number = forms.CharField(label=_("退回运单号"), required=False, max_length=64)
+    reason = forms.CharField(label=_("原因"), required=False, max_length=300)
+
+    def __init__(self, *args, warehouses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].choices = [(w.code, w.name) for w in warehouses]
+
+    def new_order(self, lines: list[services.NewLine]) -> services.NewOrder:
+        return services.NewOrder(lines=lines, **self.cleaned_data)
+
+
+class LineForm(forms.Form):
+    product_id = forms.CharField(label=_("商品ID"), max_length=64)
+    product_name = forms.CharField(label=_("商品名称"), max_length=200)
+    goods_id = forms.CharField(label=_("货品ID"), max_length=64)
+    goods_name = forms.CharField(label=_("货品名称"), max_length=200)
+    quantity = forms.IntegerField(label=_("数量"), min_value=1, initial=1)
+
+
+LineFormSet = forms.formset_factory(LineForm, extra=3, min_num=1, validate_min=True, max_num=20)
+
+
+def line_list(formset) -> list[services.NewLine]:
+    return [services.NewLine(**f.cleaned_data) for f in formset.forms if f.has_changed() and f.cleaned_data]
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(label=_("CSV 文件"))
+
+
+def parse_orders_csv(upload) -> tuple[list[services.NewOrder], list[int], list[tuple[int, str]]]:
+    """Rows → orders (rows sharing an external_ref are one order's goods lines).
+
+    Returns the orders, the first CSV line of each (to report the services' errors by line), and the
+    row-level problems found while reading, as (line number, message).
+    """
+    problems: list[tuple[int, str]] = []
+    if upload.size > MAX_CSV_BYTES:
+        return [], [], [(0, str(_("文件过大(最多 2 MB)")))]
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [], [(0, str(_("文件须为 UTF-8 编码的 CSV")))]
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in CSV_REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        return [], [], [(1, str(_("缺少列:%(columns)s") % {"columns": ", ".join(sorted(missing))}))]
+    heads: dict[str, dict] = {}
+    lines: dict[str, list[services.NewLine]] = {}
+    first_line: dict[str, int] = {}
+    for row in reader:
+        line_no = reader.line_num
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        empty = sorted(c for c in CSV_REQUIRED if not row.get(c))
+        if empty:
+            problems.append((line_no, str(_("必填列为空:%(columns)s") % {"columns": ", ".join(empty)})))
+            continue
+        try:
+            quantity = int(row.get("quantity") or 1)
+            if quantity < 1:
+                raise ValueError
+        except ValueError:
+            problems.append((line_no, str(_("数量须为正整数"))))
+            continue
+        ref = row["external_ref"]
+        if ref not in heads:
+            first_line[ref] = line_no
+            heads[ref] = {
+                "external_ref": ref,
+                "shop": row["shop"],
+                "warehouse": row["warehouse"],
+                "reverse_type": _choice(row["reverse_type"], ReverseType.choices),
+                "business_mode": _choice(row["business_mode"], BusinessMode.choices),
+                "owner_id": row["owner_id"],
+                "owner_name": row["owner_name"],
+                **{k: row.get(k, "") for k in ("sales_return_no", "order_no", "inbound_tracking_number", "reason")},
+            }
+            lines[ref] = []
+        lines[ref].append(
+            services.NewLine(
+                product_id=row["product_id"], product_name=row["product_name"], goods_id=row["goods_id"],
+                goods_name=row["goods_name"], quantity=quantity,
+            )
+        )
+    if not heads and not problems:
+        problems.append((0, str(_("文件中没有订单"))))
+    orders = [services.NewOrder(lines=lines[ref], **head) for ref, head in heads.items()]
+    return orders, [first_line[ref] for ref in heads], problems
