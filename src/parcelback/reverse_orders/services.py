@@ -6,7 +6,7 @@ Refusals raise `Refused` before anything is written; a batch is all or nothing.
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -162,9 +162,9 @@ def _deadline(reverse_type: str, start: datetime, days: dict[str, int]) -> datet
     return start + timedelta(days=days.get(reverse_type, settings.PARCELBACK_DEFAULT_DEADLINE_DAYS))
 
 
-def _allocate_numbers(count: int, now: datetime) -> list[str]:
-    """Reserve `count` numbers of today's sequence (RV + local date + six digits) inside the transaction."""
-    day = timezone.localdate(now).strftime("%Y%m%d")
+def allocate_numbers(count: int, day: date) -> list[str]:
+    """Reserve `count` numbers of a day's sequence (RV + date + six digits) inside the caller's transaction."""
+    day = day.strftime("%Y%m%d")
     NumberSequence.objects.get_or_create(key=day)
     NumberSequence.objects.filter(key=day).update(value=F("value") + count)
     last = NumberSequence.objects.get(key=day).value
@@ -230,7 +230,7 @@ def create_orders(*, actor: Actor, orders: list[NewOrder], now: datetime | None 
         fresh = [o for o in orders if (providers[o.warehouse], o.external_ref) not in existing]
         owners = _owners(fresh)
         days = deadline_days()
-        numbers = _allocate_numbers(len(fresh), now) if fresh else []
+        numbers = allocate_numbers(len(fresh), timezone.localdate(now)) if fresh else []
         new_orders = [
             ReverseOrder(
                 number=number,
