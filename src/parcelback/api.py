@@ -63,9 +63,13 @@ def on_api_error(request, exc: ApiError):
 def on_invalid(request, exc: ValidationError):
     errors = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ())]
-        # ninja prefixes the source ("body", "query", "form") and the argument name: keep the field path.
-        path = ".".join(location[2:] if len(location) > 2 else location[-1:]) or "body"
+        location = list(error.get("loc", ()))
+        # ninja prefixes the source ("body", "query", "form") and the argument name: keep the field path,
+        # written as the services write it: orders[0].lines[1].quantity.
+        path = ""
+        for part in location[2:] if len(location) > 2 else location[-1:]:
+            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        path = path or "body"
         errors.setdefault(path, error.get("type", "invalid"))
     body = error_body(str(Code.INVALID), str(MESSAGES[Code.INVALID]), field=next(iter(errors), None), errors=errors)
     return api.create_response(request, body, status=400)

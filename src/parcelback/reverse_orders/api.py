@@ -2,7 +2,7 @@
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponse
 from django.utils.dateparse import parse_datetime
-from ninja import File, Form, Query, Router, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from parcelback.accounts.actors import Actor
 from parcelback.core.api import ApiCode, ApiError, etag_for, if_match_fails
@@ -125,7 +125,7 @@ def get_order(request, number: str, response: HttpResponse):
     order = selectors.order_detail(actor=request.auth, number=number)
     response["ETag"] = etag_for(order)
     if request.headers.get("If-None-Match") == response["ETag"]:
-        return 304, None
+        return Status(304, None)
     return _detail(order, request.auth)
 
 
@@ -143,14 +143,14 @@ def register_pickup(request, payload: PickupRegistrationIn):
         remark=payload.remark,
     )
     registered = services.register_pickup(actor=request.auth, numbers=payload.orders, details=details)
-    return 201, _numbers(registered.orders) | {"pickup_code": registered.pickup_code}
+    return Status(201, _numbers(registered.orders) | {"pickup_code": registered.pickup_code})
 
 
 @router.post("/destruction-confirmations", response={201: NumbersOut, **ERRORS}, summary="Confirm destruction (确认销毁)")
 def confirm_destruction(request, payload: DestructionConfirmationIn):
     """Irreversible: without `"confirm": true` nothing happens."""
     orders = services.confirm_destruction(actor=request.auth, numbers=payload.orders, confirm=payload.confirm)
-    return 201, _numbers(orders)
+    return Status(201, _numbers(orders))
 
 
 # --- the provider's side ------------------------------------------------------------------------------
@@ -170,12 +170,12 @@ def create_orders(request, payload: CreateOrdersIn):
     ]
     created = services.create_orders(actor=request.auth, orders=items)
     body = {"orders": [{"external_ref": c.external_ref, "number": c.order.number, "created": c.created} for c in created]}
-    return (201 if any(c.created for c in created) else 200), body
+    return Status((201 if any(c.created for c in created) else 200), body)
 
 
 @router.post("/arrivals", response={201: NumbersOut, **ERRORS}, summary="Record arrivals (inbound scan)")
 def record_arrivals(request, payload: ArrivalsIn):
-    return 201, _numbers(services.record_arrival(actor=request.auth, numbers=payload.orders, at=payload.arrived_at))
+    return Status(201, _numbers(services.record_arrival(actor=request.auth, numbers=payload.orders, at=payload.arrived_at)))
 
 
 @router.post("/reverse-orders/{number}/handover", response={200: OrderOut, **ERRORS}, summary="Hand over to the picker")
@@ -228,7 +228,7 @@ def cancel(request, number: str, payload: CancelIn):
 def raise_exception(request, number: str, payload: RaiseExceptionIn):
     _guard(request, number)
     exception = services.raise_exception(actor=request.auth, number=number, type=payload.type, description=payload.description)
-    return 201, _exception(exception)
+    return Status(201, _exception(exception))
 
 
 @router.post(
@@ -239,7 +239,7 @@ def raise_exception(request, number: str, payload: RaiseExceptionIn):
 def comment_exception(request, number: str, exception_id: int, payload: CommentIn):
     _guard(request, number)
     comment = services.comment_exception(actor=request.auth, number=number, exception_id=exception_id, body=payload.body)
-    return 201, {"id": comment.pk, "author": request.auth.username, "body": comment.body, "created_at": comment.created_at}
+    return Status(201, {"id": comment.pk, "author": request.auth.username, "body": comment.body, "created_at": comment.created_at})
 
 
 @router.post(

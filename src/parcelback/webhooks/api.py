@@ -1,5 +1,5 @@
 """REST endpoints for an organisation's webhook endpoints and their delivery log."""
-from ninja import Router
+from ninja import Router, Status
 
 from parcelback.reverse_orders.schemas import ErrorOut
 
@@ -31,7 +31,7 @@ def create_endpoint(request, payload: EndpointIn):
     endpoint, secret = services.create_endpoint(
         actor=request.auth, url=payload.url, event_types=list(payload.event_types), description=payload.description
     )
-    return 201, _endpoint(endpoint) | {"secret": secret}
+    return Status(201, _endpoint(endpoint) | {"secret": secret})
 
 
 @router.get("/webhook-endpoints", response={200: list[EndpointOut], **ERRORS}, summary="Your webhook endpoints")
@@ -47,7 +47,7 @@ def get_endpoint(request, endpoint_id: int):
 @router.delete("/webhook-endpoints/{endpoint_id}", response={204: None, **ERRORS}, summary="Remove a webhook endpoint")
 def delete_endpoint(request, endpoint_id: int):
     services.delete_endpoint(actor=request.auth, endpoint_id=endpoint_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -64,4 +64,4 @@ def list_deliveries(request, endpoint_id: int):
     summary="Send a delivery again",
 )
 def redeliver(request, endpoint_id: int, delivery_id: int):
-    return 202, _delivery(services.redeliver(actor=request.auth, endpoint_id=endpoint_id, delivery_id=delivery_id))
+    return Status(202, _delivery(services.redeliver(actor=request.auth, endpoint_id=endpoint_id, delivery_id=delivery_id)))
