@@ -11,6 +11,11 @@ from .models import BusinessMode, OrderException, PickupMethod, ReverseType
 
 LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
+
+def local_moment():
+    """A date-time picker in the user's time zone (the browser's datetime-local input)."""
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
 # The problem codes services put in `Refused.errors`, as the page says them next to the field.
 PROBLEMS = {
     "required": _("必填"),
@@ -40,7 +45,9 @@ class PickupForm(forms.Form):
     method = forms.ChoiceField(
         label=_("提货方式"), choices=PickupMethod.choices, initial=PickupMethod.SELF_PICKUP, widget=forms.RadioSelect
     )
-    expected_pickup_at = forms.DateTimeField(label=_("预计提货时间"), required=False, input_formats=LOCAL_INPUT_FORMATS)
+    expected_pickup_at = forms.DateTimeField(
+        label=_("预计提货时间"), required=False, input_formats=LOCAL_INPUT_FORMATS, widget=local_moment()
+    )
     picker_name = forms.CharField(label=_("提货人"), required=False, max_length=80)
     picker_phone = forms.CharField(label=_("联系方式"), required=False, max_length=32)
     recipient_name = forms.CharField(label=_("收货人"), required=False, max_length=80)
@@ -82,7 +89,7 @@ class ForwardForm(forms.Form):
 
 
 class DestroyForm(forms.Form):
-    destroyed_at = forms.DateTimeField(label=_("销毁时间"), required=False, input_formats=LOCAL_INPUT_FORMATS)
+    destroyed_at = forms.DateTimeField(label=_("销毁时间"), required=False, input_formats=LOCAL_INPUT_FORMATS, widget=local_moment())
     method = forms.CharField(label=_("销毁方式"), required=False, max_length=120)
 
 
