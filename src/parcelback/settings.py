@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "ninja",  # serves the API docs' Swagger UI from our own static files (no CDN, no inline script)
     "axes",
     "csp",
     "parcelback.core",
