@@ -608,10 +608,11 @@ def flag_overdue(*, now: datetime | None = None, limit: int = 500) -> int:
                     "deadline": timezone.localtime(order.instruction_deadline).strftime("%Y-%m-%d %H:%M")
                 }
             try:
-                raise_exception(actor=SYSTEM, number=order.number, type=OrderException.Type.OVERDUE, description=description)
+                with transaction.atomic():
+                    data = {"instruction_deadline": order.instruction_deadline.isoformat()}
+                    _record([order], "overdue", SYSTEM, data, now=timezone.now())
+                    raise_exception(actor=SYSTEM, number=order.number, type=OrderException.Type.OVERDUE, description=description)
             except Refused:
-                continue  # it moved on meanwhile (instructed, cancelled, or an exception opened)
-            order.refresh_from_db()
-            _record([order], "overdue", SYSTEM, {"instruction_deadline": order.instruction_deadline.isoformat()}, now=now)
+                continue  # it moved on meanwhile (instructed, cancelled, or an exception opened): nothing is kept
             flagged += 1
     return flagged
