@@ -1,0 +1,137 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from standardwebhooks import Webhook
+
+from parcelback.reverse_orders import services
+from parcelback.webhooks import delivery
+from parcelback.webhooks.models import DeliveryAttempt, OutboxMessage, WebhookDelivery, WebhookEndpoint
+
+from ..factories import ReverseOrderFactory
+
+
+@pytest.fixture
+def order(world):
+    return ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1)
+
+
+def subscribe(api, actor, url, event_types=()):
+    response = api(actor).post("/webhook-endpoints", {"url": url, "event_types": list(event_types)})
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def run_worker():
+    delivery.fan_out()
+    return delivery.deliver_due()
+
+
+def test_a_change_arrives_signed_in_standard_webhooks_format(api, world, receiver, order):
+    endpoint = subscribe(api, world.merchant1, receiver.url)
+    assert endpoint["secret"].startswith("whsec_")
+    api(world.provider1).post(f"/reverse-orders/{order.number}/cancel", {"reason": "重复建单"})
+    assert run_worker() == 1
+    ((headers, body),) = receiver.received
+    payload = Webhook(endpoint["secret"]).verify(body, headers)  # raises unless the signature is right
+    assert payload["type"] == "reverse_order.cancelled"
+    assert payload["data"]["number"] == order.number and payload["data"]["status"] == "cancelled"
+    assert payload["data"]["event"] == {"reason": "重复建单"}
+    assert headers["webhook-id"].startswith("msg_") and headers["webhook-signature"].startswith("v1,")
+    row = WebhookDelivery.objects.get()
+    assert (row.state, row.attempts, row.last_status_code) == ("delivered", 1, 200)
+
+
+def test_a_tampered_body_does_not_verify(api, world, receiver, order):
+    from standardwebhooks.webhooks import WebhookVerificationError
+
+    endpoint = subscribe(api, world.merchant1, receiver.url)
+    services.cancel(actor=world.provider1, number=order.number, reason="x")
+    run_worker()
+    ((headers, body),) = receiver.received
+    with pytest.raises(WebhookVerificationError):
+        Webhook(endpoint["secret"]).verify(body.replace(b"cancelled", b"destroyed"), headers)
+
+
+def test_receiver_answering_500_then_200_gets_the_same_webhook_id_again(api, world, receiver, order):
+    subscribe(api, world.merchant1, receiver.url)
+    receiver.statuses = [500]
+    services.cancel(actor=world.provider1, number=order.number, reason="x")
+    before = timezone.now()
+    run_worker()
+    row = WebhookDelivery.objects.get()
+    assert (row.state, row.attempts, row.last_status_code) == ("pending", 1, 500)
+    # First retry after about 30 seconds (exponential backoff with ±20% jitter).
+    assert before + timedelta(seconds=23) < row.next_attempt_at < timezone.now() + timedelta(seconds=37)
+    assert run_worker() == 0  # not due yet
+    WebhookDelivery.objects.update(next_attempt_at=timezone.now())
+    assert run_worker() == 1
+    first, second = receiver.received
+    assert first[0]["webhook-id"] == second[0]["webhook-id"] and first[1] == second[1]
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("delivered", 2)
+    assert list(DeliveryAttempt.objects.values_list("status_code", flat=True)) == [500, 200]
+
+
+def test_worker_killed_between_sending_and_marking_sends_again_never_loses(api, world, receiver, order):
+    subscribe(api, world.merchant1, receiver.url)
+    services.cancel(actor=world.provider1, number=order.number, reason="x")
+    delivery.fan_out()
+    row = WebhookDelivery.objects.get()
+    assert delivery.claim(row.pk, now=timezone.now())
+    delivery.send(WebhookDelivery.objects.select_related("endpoint", "message").get(pk=row.pk))  # ...and the worker dies
+    assert not delivery.claim(row.pk, now=timezone.now())  # another worker cannot take it while leased
+    assert delivery.deliver_due() == 0
+    WebhookDelivery.objects.update(leased_until=timezone.now() - timedelta(seconds=1))  # the lease runs out
+    assert delivery.deliver_due() == 1
+    assert [h["webhook-id"] for h, _b in receiver.received] == [receiver.received[0][0]["webhook-id"]] * 2
+    assert WebhookDelivery.objects.get().state == "delivered"
+
+
+def test_gives_up_after_the_retry_window(api, world, receiver, order):
+    subscribe(api, world.merchant1, receiver.url)
+    receiver.statuses = [503]
+    services.cancel(actor=world.provider1, number=order.number, reason="x")
+    delivery.fan_out()
+    WebhookDelivery.objects.update(retry_until=timezone.now() + timedelta(seconds=5))
+    delivery.deliver_due()
+    row = WebhookDelivery.objects.get()
+    assert (row.state, row.last_status_code) == ("failed", 503)
+
+
+def test_unreachable_receiver_is_retried_with_the_error_logged(world, order):
+    WebhookEndpoint.objects.create(organisation=world.shop1, url="http://127.0.0.1:9/closed", secret="whsec_" + "A" * 44)
+    services.cancel(actor=world.provider1, number=order.number, reason="x")
+    run_worker()
+    row = WebhookDelivery.objects.get()
+    assert row.state == "pending" and row.last_status_code is None and row.last_error
+
+
+def test_backoff_grows_exponentially_with_jitter():
+    for attempts, base in [(1, 30), (2, 60), (5, 480), (20, 3600)]:
+        delay = delivery.backoff(attempts).total_seconds()
+        assert base * 0.8 <= delay <= base * 1.2
+
+
+def test_fans_out_only_to_interested_endpoints_of_the_orders_shop_and_provider(api, world, receiver, order):
+    subscribe(api, world.merchant1, receiver.url)  # every event
+    subscribe(api, world.merchant1, receiver.url + "/exceptions", ["exception.raised"])
+    subscribe(api, world.provider1, receiver.url + "/provider")
+    subscribe(api, world.merchant2, receiver.url + "/other-shop")
+    subscribe(api, world.provider2, receiver.url + "/other-provider")
+    services.cancel(actor=world.provider1, number=order.number, reason="x")
+    assert delivery.fan_out() == 2
+    assert sorted(WebhookDelivery.objects.values_list("endpoint__url", flat=True)) == [receiver.url, receiver.url + "/provider"]
+    assert OutboxMessage.objects.filter(dispatched_at__isnull=True).count() == 0
+    assert delivery.fan_out() == 0  # a message is fanned out once
+
+
+def test_worker_command_runs_every_job_once(api, world, receiver, order, monkeypatch):
+    from parcelback.core.management.commands import worker
+
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # it would close the test's transaction
+    subscribe(api, world.merchant1, receiver.url)
+    services.cancel(actor=world.provider1, number=order.number, reason="x")
+    call_command("worker", "--once", stdout=__import__("io").StringIO())
+    assert len(receiver.received) == 1
