@@ -140,7 +140,8 @@ class OrderForm(forms.Form):
 
     external_ref = forms.CharField(label=_("外部单号"), max_length=64)
     shop = forms.CharField(label=_("店铺代码"), max_length=40)
-    warehouse = forms.ChoiceField(label=_("仓库"))
+    # Checked by the service (unknown or someone else's warehouse), so a plain value with a picker.
+    warehouse = forms.CharField(label=_("仓库"), max_length=40, widget=forms.Select)
     reverse_type = forms.ChoiceField(label=_("逆向类型"), choices=ReverseType.choices)
     business_mode = forms.ChoiceField(label=_("经营方式"), choices=BusinessMode.choices)
     owner_id = forms.CharField(label=_("货主ID"), max_length=64)
@@ -152,7 +153,7 @@ class OrderForm(forms.Form):
 
     def __init__(self, *args, warehouses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["warehouse"].choices = [(w.code, w.name) for w in warehouses]
+        self.fields["warehouse"].widget.choices = [(w.code, w.name) for w in warehouses]
 
     def new_order(self, lines: list[services.NewLine]) -> services.NewOrder:
         return services.NewOrder(lines=lines, **self.cleaned_data)

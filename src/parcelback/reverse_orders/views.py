@@ -393,7 +393,8 @@ def detail_action(request, number: str, action: Action, run, *, success: str):
             if refused.code == Code.PICKUP_CODE_MISMATCH:
                 log.warning("pickup code mismatch: order %s, user %s", order.number, actor.username)
             put_refusal(form, refused)
-            return render_detail(request, order, {name: form, "open_form": name}, status=refused.http_status)
+            context = {name: form, "open_form": name, "action_error": refused.message}
+            return render_detail(request, order, context, status=refused.http_status)
         messages.success(request, success)
         return redirect("orders:detail", number=order.number)
     return render_detail(request, order, {name: form, "open_form": name}, status=400)
