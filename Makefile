@@ -22,7 +22,9 @@ migrate: install
 demo: migrate
 	$(BIN)/parcelback demo
 
+# One background worker (webhooks, deadline sweep) beside the server; Ctrl-C stops both.
 run: demo
+	$(BIN)/parcelback worker & trap 'kill $$! 2>/dev/null' EXIT; \
 	$(BIN)/parcelback serve --host $(HOST) --port $(PORT)
 
 test: install
