@@ -135,3 +135,10 @@ def test_worker_command_runs_every_job_once(api, world, receiver, order, monkeyp
     services.cancel(actor=world.provider1, number=order.number, reason="x")
     call_command("worker", "--once", stdout=__import__("io").StringIO())
     assert len(receiver.received) == 1
+
+
+def test_an_endpoint_does_not_receive_events_from_before_it_was_registered(api, world, receiver, order):
+    services.cancel(actor=world.provider1, number=order.number, reason="x")
+    subscribe(api, world.merchant1, receiver.url)
+    assert delivery.fan_out() == 0
+    assert WebhookDelivery.objects.count() == 0

@@ -44,7 +44,8 @@ def fan_out(*, now: datetime | None = None, limit: int = BATCH) -> int:
             WebhookDelivery(endpoint=e, message=m, next_attempt_at=now, retry_until=m.created_at + RETRY_FOR, created_at=now)
             for m in messages
             for e in endpoints
-            if e.organisation_id in (m.shop_id, m.provider_id) and e.wants(m.event_type)
+            # An endpoint hears about what happens from its registration on, not the backlog before it.
+            if e.organisation_id in (m.shop_id, m.provider_id) and e.wants(m.event_type) and e.created_at <= m.created_at
         ]
         WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
         OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(dispatched_at=now)
