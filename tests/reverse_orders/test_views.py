@@ -637,3 +637,28 @@ def test_forms_carry_csrf_tokens(world, orders):
     response = client.post("/orders/batch/pickup/", self_pickup_post([orders["return"].number]))
     assert response.status_code == 403
     assert 'name="csrfmiddlewaretoken"' in client.get(f"/orders/batch/pickup/?numbers={orders['return'].number}").content.decode()
+
+
+def test_console_defaults_to_chinese_whatever_the_browser_asks(client, world):
+    client_for(client, world.merchant1)
+    assert "直邮逆向管理" in client.get("/orders/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    env = os.environ | {
+        "PARCELBACK_DATA_DIR": str(tmp_path), "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "parcelback.example.com", "SECURE_COOKIES": "1", "SECURE_SSL_REDIRECT": "1",
+        "SECURE_HSTS_SECONDS": "31536000",
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "parcelback.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
