@@ -13,6 +13,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -24,7 +27,7 @@ from parcelback.core.errors import Code, Refused
 
 from . import batch, exports, forms, selectors, services, states
 from .filters import TABS, TYPE_FILTER_CHOICES, split_numbers
-from .models import BusinessMode, ExceptionState, PickupMethod, Status
+from .models import BusinessMode, ExceptionState, OrderException, PickupMethod, Status
 
 log = logging.getLogger("parcelback.console")
 Action = states.Action
@@ -126,6 +129,14 @@ def home(request):
 # --- the list page ------------------------------------------------------------------------------------
 
 
+def filter_warehouses(actor: Actor):
+    """The 仓库 filter's choices: a provider's own warehouses; for a shop every warehouse (a cheap list,
+    where asking which ones hold its orders would scan them all on every page view)."""
+    if actor.role == Role.PROVIDER_OPERATOR:
+        return _provider_warehouses(actor)
+    return Warehouse.objects.order_by("code")
+
+
 def sort_link(key: str, current: str) -> tuple[str, str]:
     """(ordering to link to, arrow to show) for a sortable column header: a click flips the direction."""
     if current == key:
@@ -171,9 +182,7 @@ def order_list(request):
                 "business_mode": BusinessMode.choices,
                 "reverse_type": TYPE_FILTER_CHOICES,
             },
-            "warehouses": Warehouse.objects.filter(
-                pk__in=selectors.visible_orders(actor).values("warehouse_id").distinct()
-            ).order_by("code"),
+            "warehouses": filter_warehouses(actor),
             "may_register": may(actor.role, Action.REGISTER_PICKUP),
             "may_confirm": may(actor.role, Action.CONFIRM_DESTRUCTION),
             "export_query": request.GET.urlencode(),
@@ -339,6 +348,18 @@ DATA_LABELS = {
     "note": _l("处理结果"),
 }
 
+DATA_CHOICES = {"method": dict(PickupMethod.choices), "type": dict(OrderException.Type.choices)}
+
+
+def shown_value(key: str, value):
+    """A timeline value as people read it: labels for codes, local time for moments."""
+    if key in DATA_CHOICES:
+        return DATA_CHOICES[key].get(value, value)
+    if isinstance(value, str) and key.endswith("_at") and (moment := parse_datetime(value)):
+        return date_format(timezone.localtime(moment), "Y-m-d H:i")
+    return value
+
+
 ACTION_FORMS = {
     Action.HAND_OVER: ("handover_form", forms.HandOverForm),
     Action.FORWARD: ("forward_form", forms.ForwardForm),
@@ -366,7 +387,7 @@ def render_detail(request, order, bound: dict | None = None, *, status: int = 20
     context["events"] = list(order.events.all())
     for event in context["events"]:
         event.label = EVENT_LABELS.get(event.kind, event.kind)
-        event.shown = [(DATA_LABELS.get(k, k), v) for k, v in event.data.items() if k != "exception_id"]
+        event.shown = [(DATA_LABELS.get(k, k), shown_value(k, v)) for k, v in event.data.items() if k != "exception_id" and v]
     context["is_merchant"] = actor.role in (Role.MERCHANT_OPERATOR, Role.MERCHANT_VIEWER)
     return page(request, "reverse_orders/detail.html", context, status=status)
 
