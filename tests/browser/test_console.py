@@ -53,7 +53,7 @@ def test_mixed_batch_is_explained_and_narrowed(world, open_as):
     dialog.wait_for()
     text = dialog.inner_text()
     assert "1 条可登记" in text and "1 条不可登记" in text
-    assert f"{wrong.number} — 该逆向类型不可进行此操作" in text
+    assert f"{wrong.number} — 清关失败-销毁单不可登记提货" in text
     assert dialog.locator("button[name=submit]:visible").is_disabled()
     dialog.locator("a:has-text('移除不可登记的单据,继续登记 1 条'):visible").click()
     page.wait_for_function("() => !document.querySelector('dialog').innerText.includes('不可登记')")

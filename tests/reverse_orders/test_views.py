@@ -253,7 +253,7 @@ def test_pickup_dialog_shows_the_plan_without_writing(client, world, orders):
     html = response.content.decode()
     assert "<html" not in html  # a fragment for the dialog
     assert "1 条可登记" in html and "1 条不可登记" in html
-    assert f"{orders['destroy'].number}</span> — 该逆向类型不可进行此操作" in html
+    assert f"{orders['destroy'].number}</span> — 清关失败-销毁单不可登记提货" in html
     assert "移除不可登记的单据,继续登记 1 条" in html
     assert "提交后不支持修改" in html
     assert snapshot(orders["return"], orders["destroy"]) == before
@@ -299,7 +299,7 @@ def test_mixed_batch_is_refused_whole_with_reasons(client, world, orders):
     assert response.status_code == 409
     html = response.content.decode()
     assert "未做任何操作:部分单据不可进行此操作。" in html
-    assert "该逆向类型不可进行此操作" in html
+    assert "清关失败-销毁单不可登记提货" in html
     assert snapshot(orders["return"], orders["destroy"]) == before
 
 
@@ -656,6 +656,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "SECURE_HSTS_SECONDS": "31536000",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "-m", "parcelback.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, timeout=60,

@@ -95,10 +95,25 @@ def put_refusal(form, refused: Refused) -> None:
     form.add_error(refused.field if refused.field in form.fields else None, refused.message)
 
 
-def refused_list(refused_pairs) -> list[dict]:
+# Where a batch names the action, the reverse-type refusal says which type cannot take it (as in the design).
+TYPE_REFUSALS = {
+    Action.REGISTER_PICKUP: _l("%(type)s单不可登记提货"),
+    Action.CONFIRM_DESTRUCTION: _l("%(type)s单不可确认销毁"),
+}
+
+
+def refused_list(refused_pairs, *, action: Action | None = None, found=()) -> list[dict]:
+    """Each refused order with its stable code and the translated reason."""
     from parcelback.core.errors import MESSAGES
 
-    return [{"number": number, "code": str(code), "message": str(MESSAGES[code])} for number, code in refused_pairs]
+    types = {order.number: order.get_reverse_type_display() for order in found}
+    rows = []
+    for number, code in refused_pairs:
+        message = str(MESSAGES[code])
+        if code == Code.WRONG_REVERSE_TYPE and action in TYPE_REFUSALS and number in types:
+            message = str(TYPE_REFUSALS[action]) % {"type": types[number]}
+        rows.append({"number": number, "code": str(code), "message": message})
+    return rows
 
 
 def with_days(order):
@@ -245,8 +260,12 @@ def batch_pickup(request):
             "numbers": numbers,
             "error": error,
             "plans": [
-                {"method": method, "plan": plan, "refused": refused_list(plan.refused),
-                 "narrow": urlencode({"numbers": [o.number for o in plan.eligible], "method": method}, doseq=True)}
+                {
+                    "method": method,
+                    "plan": plan,
+                    "refused": refused_list(plan.refused, action=Action.REGISTER_PICKUP, found=found),
+                    "narrow": urlencode({"numbers": [o.number for o in plan.eligible], "method": method}, doseq=True),
+                }
                 for method, plan in plans.items()
             ],
             "too_many": len(numbers) > settings.PARCELBACK_MAX_BATCH,
@@ -295,7 +314,7 @@ def batch_destroy(request):
         {
             "numbers": numbers,
             "plan": plan,
-            "refused": refused_list(plan.refused),
+            "refused": refused_list(plan.refused, action=Action.CONFIRM_DESTRUCTION, found=found),
             "narrow": urlencode({"numbers": [o.number for o in plan.eligible]}, doseq=True),
             "error": error,
         },
