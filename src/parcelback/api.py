@@ -36,7 +36,17 @@ Parcelback's REST API for shops' and warehouses' own systems.
 CODES
 """
 
-api = NinjaAPI(
+class ParcelbackAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """ninja drops each error's input; keep whether it was blank, so a blank required field reads "required"."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        inputs = [i.get("input") for c in error_contexts for i in c.pydantic_validation_error.errors(include_url=False)]
+        for item, value in zip(error.errors, inputs):
+            item["blank"] = value in ([], None) or (isinstance(value, str) and not value.strip())
+        return error
+
+
+api = ParcelbackAPI(
     title="Parcelback API",
     version="1",
     description=DESCRIPTION.replace("CODES", _codes_table()),
@@ -59,6 +69,13 @@ def on_api_error(request, exc: ApiError):
     return api.create_response(request, body, status=status)
 
 
+def _problem(error: dict) -> str:
+    """pydantic's error type, except that a missing or blank required field is "required", as the services say."""
+    kind = error.get("type", "invalid")
+    blank = kind in ("string_pattern_mismatch", "too_short", "string_too_short") and error.get("blank")
+    return "required" if kind == "missing" or blank else kind
+
+
 @api.exception_handler(ValidationError)
 def on_invalid(request, exc: ValidationError):
     errors = {}
@@ -70,7 +87,7 @@ def on_invalid(request, exc: ValidationError):
         for part in location[2:] if len(location) > 2 else location[-1:]:
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
         path = path or "body"
-        errors.setdefault(path, error.get("type", "invalid"))
+        errors.setdefault(path, _problem(error))
     body = error_body(str(Code.INVALID), str(MESSAGES[Code.INVALID]), field=next(iter(errors), None), errors=errors)
     return api.create_response(request, body, status=400)
 

@@ -32,6 +32,7 @@ class Code(StrEnum):
     UNKNOWN_SHOP = "unknown_shop"
     UNKNOWN_WAREHOUSE = "unknown_warehouse"
     BATCH_REFUSED = "batch_refused"
+    TOO_MANY_ENDPOINTS = "too_many_endpoints"
 
 
 MESSAGES = {
@@ -56,6 +57,7 @@ MESSAGES = {
     Code.UNKNOWN_SHOP: _("Unknown shop."),
     Code.UNKNOWN_WAREHOUSE: _("Unknown warehouse, or not one of yours."),
     Code.BATCH_REFUSED: _("Nothing was done: some orders cannot take this action."),
+    Code.TOO_MANY_ENDPOINTS: _("Your organisation already has the most webhook endpoints allowed; remove one first."),
 }
 
 HTTP_STATUS = {

@@ -1,8 +1,8 @@
 """REST endpoints for reverse orders. Thin: parse input, call one selector or service, render."""
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponse
-from django.utils.dateparse import parse_datetime
 from ninja import File, Form, Query, Router, Status, UploadedFile
+from pydantic import AwareDatetime
 
 from parcelback.accounts.actors import Actor
 from parcelback.core.api import ApiCode, ApiError, etag_for, if_match_fails
@@ -21,17 +21,20 @@ from .schemas import (
     DestructionConfirmationIn,
     ErrorOut,
     ExceptionOut,
+    ForwardIn,
     ForwardingIn,
     HandoverIn,
     ListQuery,
     NumbersOut,
     OrderDetailOut,
     OrderOut,
+    OrderNumber,
     OrderPage,
     PickupRegistrationIn,
     RaiseExceptionIn,
     RegisteredOut,
     ResolveIn,
+    SelfPickupIn,
 )
 from .serializers import order_data
 
@@ -93,7 +96,7 @@ def _detail(order: ReverseOrder, actor: Actor) -> dict:
     }
 
 
-def _guard(request, number: str) -> None:
+def _guard(request, number: OrderNumber) -> None:
     """Honour If-Match on a write to one order: refuse with 412 when the client's copy is stale."""
     if request.headers.get("If-Match"):
         order = selectors.order_detail(actor=request.auth, number=number)
@@ -120,7 +123,7 @@ def list_orders(request, query: Query[ListQuery]):
 
 
 @router.get("/reverse-orders/{number}", response={200: OrderDetailOut, 304: None, **ERRORS}, summary="One reverse order")
-def get_order(request, number: str, response: HttpResponse):
+def get_order(request, number: OrderNumber, response: HttpResponse):
     """Full detail with registration, execution, exceptions and timeline; the `ETag` serves `If-Match`."""
     order = selectors.order_detail(actor=request.auth, number=number)
     response["ETag"] = etag_for(order)
@@ -130,6 +133,17 @@ def get_order(request, number: str, response: HttpResponse):
 
 
 # --- the merchant's instructions ----------------------------------------------------------------------
+
+
+def _in_body(refusal: Refused, method: str) -> Refused:
+    """The services name a detail field bare (`picker_phone`); the API names it where it sits in the body."""
+    fields = set((SelfPickupIn if method == "self_pickup" else ForwardIn).model_fields)
+
+    def path(name):
+        return f"{method}.{name}" if name in fields else name
+
+    errors = {path(name): problem for name, problem in refusal.errors.items()}
+    return Refused(refusal.code, field=refusal.field and path(refusal.field), refused=refusal.refused, errors=errors)
 
 
 @router.post("/pickup-registrations", response={201: RegisteredOut, **ERRORS}, summary="Register pickup (登记提货)")
@@ -142,7 +156,10 @@ def register_pickup(request, payload: PickupRegistrationIn):
         forward=batch.ForwardDetails(**fw.model_dump()) if fw else None,
         remark=payload.remark,
     )
-    registered = services.register_pickup(actor=request.auth, numbers=payload.orders, details=details)
+    try:
+        registered = services.register_pickup(actor=request.auth, numbers=payload.orders, details=details)
+    except Refused as refusal:
+        raise _in_body(refusal, payload.method) from None
     return Status(201, _numbers(registered.orders) | {"pickup_code": registered.pickup_code})
 
 
@@ -179,14 +196,14 @@ def record_arrivals(request, payload: ArrivalsIn):
 
 
 @router.post("/reverse-orders/{number}/handover", response={200: OrderOut, **ERRORS}, summary="Hand over to the picker")
-def hand_over(request, number: str, payload: HandoverIn):
+def hand_over(request, number: OrderNumber, payload: HandoverIn):
     _guard(request, number)
     order = services.hand_over(actor=request.auth, number=number, pickup_code=payload.pickup_code, handed_to=payload.handed_to)
     return _order(order, request.auth)
 
 
 @router.post("/reverse-orders/{number}/forwarding", response={200: OrderOut, **ERRORS}, summary="Record forwarding")
-def forward(request, number: str, payload: ForwardingIn):
+def forward(request, number: OrderNumber, payload: ForwardingIn):
     _guard(request, number)
     order = services.forward(actor=request.auth, number=number, carrier=payload.carrier, tracking_number=payload.tracking_number)
     return _order(order, request.auth)
@@ -198,8 +215,8 @@ DESTRUCTION_FIELDS = {"destroyed_at", "method"}
 @router.post("/reverse-orders/{number}/destruction", response={200: OrderOut, **ERRORS}, summary="Record destruction")
 def destroy(
     request,
-    number: str,
-    destroyed_at: Form[str],
+    number: OrderNumber,
+    destroyed_at: Form[AwareDatetime],
     method: Form[str],
     evidence: File[list[UploadedFile]],
 ):
@@ -207,16 +224,13 @@ def destroy(
     WebP or PDF, 10 MB each, at most 10)."""
     if unknown := sorted(set(request.POST) - DESTRUCTION_FIELDS):
         raise Refused(Code.INVALID, field=unknown[0], errors={name: "extra_forbidden" for name in unknown})
-    moment = parse_datetime(destroyed_at.strip())
-    if moment is None or moment.tzinfo is None:
-        raise Refused(Code.INVALID, field="destroyed_at", errors={"destroyed_at": "invalid_datetime"})
     _guard(request, number)
-    order = services.destroy(actor=request.auth, number=number, destroyed_at=moment, method=method, evidence=evidence)
+    order = services.destroy(actor=request.auth, number=number, destroyed_at=destroyed_at, method=method, evidence=evidence)
     return _order(order, request.auth)
 
 
 @router.post("/reverse-orders/{number}/cancel", response={200: OrderOut, **ERRORS}, summary="Cancel an order")
-def cancel(request, number: str, payload: CancelIn):
+def cancel(request, number: OrderNumber, payload: CancelIn):
     _guard(request, number)
     return _order(services.cancel(actor=request.auth, number=number, reason=payload.reason), request.auth)
 
@@ -225,7 +239,7 @@ def cancel(request, number: str, payload: CancelIn):
 
 
 @router.post("/reverse-orders/{number}/exceptions", response={201: ExceptionOut, **ERRORS}, summary="Raise an exception")
-def raise_exception(request, number: str, payload: RaiseExceptionIn):
+def raise_exception(request, number: OrderNumber, payload: RaiseExceptionIn):
     _guard(request, number)
     exception = services.raise_exception(actor=request.auth, number=number, type=payload.type, description=payload.description)
     return Status(201, _exception(exception))
@@ -236,7 +250,7 @@ def raise_exception(request, number: str, payload: RaiseExceptionIn):
     response={201: CommentOut, **ERRORS},
     summary="Comment on an exception",
 )
-def comment_exception(request, number: str, exception_id: int, payload: CommentIn):
+def comment_exception(request, number: OrderNumber, exception_id: int, payload: CommentIn):
     _guard(request, number)
     comment = services.comment_exception(actor=request.auth, number=number, exception_id=exception_id, body=payload.body)
     return Status(201, {"id": comment.pk, "author": request.auth.username, "body": comment.body, "created_at": comment.created_at})
@@ -247,7 +261,7 @@ def comment_exception(request, number: str, exception_id: int, payload: CommentI
     response={200: ExceptionOut, **ERRORS},
     summary="Resolve an exception",
 )
-def resolve_exception(request, number: str, exception_id: int, payload: ResolveIn):
+def resolve_exception(request, number: OrderNumber, exception_id: int, payload: ResolveIn):
     _guard(request, number)
     exception = services.resolve_exception(actor=request.auth, number=number, exception_id=exception_id, note=payload.note)
     return _exception(exception)

@@ -5,6 +5,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from parcelback.reverse_orders.schemas import text
+
 EventTypeName = Literal[
     "reverse_order.created",
     "reverse_order.arrived",
@@ -25,9 +27,9 @@ EventTypeName = Literal[
 class EndpointIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(max_length=500, description="http(s) URL that receives POSTs")
+    url: str = Field(max_length=500, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00]+$", description="http(s) URL that receives POSTs")
     event_types: list[EventTypeName] = Field(default_factory=list, description="empty: every event type")
-    description: str = Field("", max_length=200)
+    description: str = text(200)
 
 
 class EndpointOut(Schema):

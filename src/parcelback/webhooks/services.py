@@ -33,7 +33,7 @@ def create_endpoint(*, actor: Actor, url: str, event_types: list[str], descripti
         raise Refused(Code.INVALID, field=next(iter(errors)), errors=errors)
     with transaction.atomic():
         if WebhookEndpoint.objects.visible_to(actor).count() >= MAX_ENDPOINTS:
-            raise Refused(Code.INVALID, field="url", errors={"url": "too_many_endpoints"})
+            raise Refused(Code.TOO_MANY_ENDPOINTS)
         secret = signing.new_secret()
         endpoint = WebhookEndpoint.objects.create(
             organisation=actor.organisation, url=url, event_types=sorted(set(event_types)), description=description, secret=secret
