@@ -127,3 +127,46 @@ def test_list_works_at_phone_width(world, open_as):
     dialog = page.locator("dialog[open]")
     dialog.wait_for()
     assert dialog.bounding_box()["width"] <= 375
+
+
+def test_a_customs_destroy_order_goes_from_creation_to_destroyed_in_the_browser(world, open_as, tmp_path):
+    from parcelback.reverse_orders.management.commands.demo import tiny_png
+
+    provider = open_as("provider1")
+    provider.click("a:has-text('新建逆向管理单')")
+    for name, value in {
+        "external_ref": "E2E-1", "shop": "shop1", "owner_id": "OWN-E2E", "owner_name": "货主", "sales_return_no": "ST-E2E-1",
+        "lines-0-product_id": "P1", "lines-0-product_name": "商品一", "lines-0-goods_id": "G1", "lines-0-goods_name": "货品一",
+    }.items():
+        provider.fill(f"[name='{name}']", value)
+    provider.select_option("[name=reverse_type]", "customs_destroy")
+    provider.select_option("[name=warehouse]", "tokyo")
+    provider.click("button:has-text('提交')")
+    provider.wait_for_selector(".alert.success")
+    order = ReverseOrder.objects.get(external_ref="E2E-1")
+    provider.click("button:has-text('登记到仓')")
+    provider.wait_for_selector(".alert.success")
+
+    merchant = open_as("merchant1")
+    detail_url = merchant.url.split("/orders/")[0] + f"/orders/{order.number}/"
+    merchant.goto(detail_url)
+    merchant.click("a:has-text('确认销毁')")
+    dialog = merchant.locator("dialog[open]")
+    dialog.wait_for()
+    dialog.locator("input[name=confirm]").check()
+    dialog.locator("button:has-text('确认销毁 1 条')").click()
+    merchant.wait_for_selector(".alert.success")
+    assert status_of(order) == Status.AWAITING_DESTRUCTION
+
+    provider.reload()
+    photo = tmp_path / "destroyed.png"
+    photo.write_bytes(tiny_png())
+    provider.fill("[name=destroyed_at]", (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    provider.fill("#execute [name=method]", "海关监管下焚烧")
+    provider.set_input_files("input[name=evidence]", str(photo))
+    provider.click("button:has-text('确认已销毁')")
+    provider.wait_for_selector(".alert.success")
+    assert status_of(order) == Status.DESTROYED
+    merchant.goto(detail_url)
+    assert "已销毁" in merchant.inner_text(".detail-head")
+    assert merchant.locator(".evidence img").evaluate("img => img.naturalWidth") == 1
