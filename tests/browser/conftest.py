@@ -36,7 +36,9 @@ def open_as(browser, live_server):
     pages = []
 
     def open_page(username: str, *, width: int = 1440, height: int = 900):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale="zh-CN", timezone_id="Asia/Shanghai"
+        )
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.goto(f"{live_server.url}/login/")

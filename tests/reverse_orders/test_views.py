@@ -1,6 +1,6 @@
 """The console's pages over the Django test client: every page and action, refusals, visibility, query counts."""
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -663,3 +663,13 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(("cookie", "shown"), [("America/Los_Angeles", "America/Los_Angeles"), ("../../etc", "Asia/Shanghai")])
+def test_times_are_shown_in_the_users_time_zone(client, world, orders, cookie, shown):
+    order = orders["return"]
+    ReverseOrder.objects.filter(pk=order.pk).update(created_at=datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
+    client_for(client, world.merchant1).cookies["pb_tz"] = cookie
+    html = client.get(f"/orders/{order.number}/").content.decode()
+    assert shown in html
+    assert ("2026-11-19 18:00" if shown == "America/Los_Angeles" else "2026-11-20 10:00") in html

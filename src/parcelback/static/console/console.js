@@ -2,6 +2,12 @@
 // works without this script, as a full page.
 (function () {
   "use strict";
+  // Times are shown in the browser's time zone: tell the server once (it reads the cookie from the next page on).
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && !document.cookie.split("; ").includes("pb_tz=" + encodeURIComponent(zone))) {
+    document.cookie = "pb_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+  }
+
   const dialog = document.getElementById("dialog");
   const content = dialog && dialog.querySelector(".dialog-content");
 
