@@ -673,3 +673,12 @@ def test_times_are_shown_in_the_users_time_zone(client, world, orders, cookie, s
     html = client.get(f"/orders/{order.number}/").content.decode()
     assert shown in html
     assert ("2026-11-19 18:00" if shown == "America/Los_Angeles" else "2026-11-20 10:00") in html
+
+
+def test_queue_query_count_is_pinned(client, world, django_assert_num_queries):
+    for _ in range(30):
+        ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, arrived_at=None, goods=[("1", "甲"), ("2", "乙")])
+    client_for(client, world.provider1)
+    # session, user, membership, page count, page rows, their lines, tab counts
+    with django_assert_num_queries(7):
+        assert client.get("/orders/queue/").status_code == 200
