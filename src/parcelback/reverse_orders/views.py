@@ -26,8 +26,8 @@ from parcelback.accounts.models import Membership, Role, Warehouse
 from parcelback.core.errors import Code, Refused
 
 from . import batch, exports, forms, selectors, services, states
-from .filters import TABS, TYPE_FILTER_CHOICES, split_numbers
-from .models import BusinessMode, ExceptionState, OrderException, PickupMethod, Status
+from .filters import CUSTOMS_FAILURE, TABS, TYPE_FILTER_CHOICES, split_numbers
+from .models import BusinessMode, ExceptionState, OrderException, PickupMethod, ReverseType, Status
 
 log = logging.getLogger("parcelback.console")
 Action = states.Action
@@ -152,6 +152,17 @@ def filter_warehouses(actor: Actor):
     return Warehouse.objects.order_by("code")
 
 
+def list_total(counts: dict[str, int], filterset) -> int:
+    """The current list's size, from the per-tab counts taken under the same filters."""
+    filterset.form.errors  # runs validation, so cleaned_data holds the valid filters
+    if filterset.tab_value != "all":
+        return counts[filterset.tab_value]
+    chosen = filterset.form.cleaned_data.get("reverse_type")
+    if chosen == CUSTOMS_FAILURE:
+        return counts[ReverseType.CUSTOMS_RETURN] + counts[ReverseType.CUSTOMS_DESTROY]
+    return counts[chosen] if chosen else counts["all"]
+
+
 def sort_link(key: str, current: str) -> tuple[str, str]:
     """(ordering to link to, arrow to show) for a sortable column header: a click flips the direction."""
     if current == key:
@@ -169,6 +180,7 @@ def order_list(request):
     counts = selectors.tab_counts(actor=actor, params=request.GET)
     per_page = int(request.GET.get("per_page")) if request.GET.get("per_page") in map(str, PAGE_SIZES) else 50
     paginator = Paginator(filterset.qs, per_page)
+    paginator.count = list_total(counts, filterset)  # already counted per tab: no second COUNT(*)
     page_obj = paginator.get_page(request.GET.get("page"))
     orders = list(page_obj.object_list)
     for order in orders:
