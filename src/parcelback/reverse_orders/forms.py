@@ -89,7 +89,9 @@ class ForwardForm(forms.Form):
 
 
 class DestroyForm(forms.Form):
-    destroyed_at = forms.DateTimeField(label=_("销毁时间"), required=False, input_formats=LOCAL_INPUT_FORMATS, widget=local_moment())
+    destroyed_at = forms.DateTimeField(
+        label=_("销毁时间"), required=False, input_formats=LOCAL_INPUT_FORMATS, widget=local_moment()
+    )
     method = forms.CharField(label=_("销毁方式"), required=False, max_length=120)
 
 
@@ -99,7 +101,9 @@ class CancelForm(forms.Form):
 
 class RaiseExceptionForm(forms.Form):
     type = forms.ChoiceField(label=_("异常类型"), choices=OrderException.Type.choices)
-    description = forms.CharField(label=_("异常描述"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("异常描述"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CommentForm(forms.Form):

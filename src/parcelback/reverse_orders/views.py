@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from parcelback.accounts.actors import Actor, actor_for
 from parcelback.accounts.models import Membership, Role, Warehouse
-from parcelback.core.errors import Code, Refused
+from parcelback.core.errors import MESSAGES, Code, Refused
 
 from . import batch, exports, forms, selectors, services, states
 from .filters import CUSTOMS_FAILURE, TABS, TYPE_FILTER_CHOICES, split_numbers
@@ -104,8 +104,6 @@ TYPE_REFUSALS = {
 
 def refused_list(refused_pairs, *, action: Action | None = None, found=()) -> list[dict]:
     """Each refused order with its stable code and the translated reason."""
-    from parcelback.core.errors import MESSAGES
-
     types = {order.number: order.get_reverse_type_display() for order in found}
     rows = []
     for number, code in refused_pairs:
@@ -418,7 +416,9 @@ def render_detail(request, order, bound: dict | None = None, *, status: int = 20
     context["events"] = list(order.events.all())
     for event in context["events"]:
         event.label = EVENT_LABELS.get(event.kind, event.kind)
-        event.shown = [(DATA_LABELS.get(k, k), shown_value(k, v)) for k, v in event.data.items() if k != "exception_id" and v]
+        event.shown = [
+            (DATA_LABELS.get(k, k), shown_value(k, v)) for k, v in event.data.items() if k != "exception_id" and v
+        ]
     context["is_merchant"] = actor.role in (Role.MERCHANT_OPERATOR, Role.MERCHANT_VIEWER)
     return page(request, "reverse_orders/detail.html", context, status=status)
 

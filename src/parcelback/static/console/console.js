@@ -8,6 +8,14 @@
     document.cookie = "pb_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
   }
 
+  // On a phone the filters fold away unless some are in use.
+  const filters = document.querySelector(".filter-panel");
+  if (filters && window.matchMedia("(max-width: 760px)").matches) {
+    const used = ["numbers", "product", "goods", "warehouse", "time_from", "time_to", "pickup_method", "exception_state",
+      "owner", "business_mode", "reverse_type", "status"].some((name) => new URLSearchParams(location.search).get(name));
+    if (!used) filters.open = false;
+  }
+
   const dialog = document.getElementById("dialog");
   const content = dialog && dialog.querySelector(".dialog-content");
 
