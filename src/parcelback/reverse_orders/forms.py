@@ -171,7 +171,7 @@ class LineForm(forms.Form):
     quantity = forms.IntegerField(label=_("数量"), min_value=1, initial=1)
 
 
-LineFormSet = forms.formset_factory(LineForm, extra=3, min_num=1, validate_min=True, max_num=20)
+LineFormSet = forms.formset_factory(LineForm, extra=2, min_num=1, validate_min=True, max_num=20)
 
 
 def line_list(formset) -> list[services.NewLine]:
