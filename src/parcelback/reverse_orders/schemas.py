@@ -117,6 +117,9 @@ class PickupRegistrationIn(In):
 
 
 class DestructionConfirmationIn(In):
+    # `confirm` is documented as required; when it is missing the service answers confirmation_required.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["orders", "confirm"]})
+
     orders: list[NumberItem] = order_numbers()
     # Anything but true is refused with confirmation_required (the API's second confirmation).
     confirm: bool = Field(False, description="must be true: destruction is irreversible", json_schema_extra={"const": True})
