@@ -233,4 +233,6 @@ def test_stale_if_match_is_refused_with_412(api, world):
     assert snapshot(order.number) == before
     fresh = provider.get(f"/reverse-orders/{order.number}")["ETag"]
     assert fresh != etag
-    assert provider.post(f"/reverse-orders/{order.number}/cancel", {"reason": "重复"}, headers={"If-Match": fresh}).status_code == 200
+    cancelled = provider.post(f"/reverse-orders/{order.number}/cancel", {"reason": "重复"}, headers={"If-Match": fresh})
+    assert cancelled.status_code == 200
+    assert cancelled["ETag"] == provider.get(f"/reverse-orders/{order.number}")["ETag"] != fresh

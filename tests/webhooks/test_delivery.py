@@ -142,3 +142,35 @@ def test_an_endpoint_does_not_receive_events_from_before_it_was_registered(api, 
     subscribe(api, world.merchant1, receiver.url)
     assert delivery.fan_out() == 0
     assert WebhookDelivery.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_workers_at_once_send_each_delivery_once(world, receiver):
+    import threading
+
+    from django.db import connection
+
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=world.shop1, url=receiver.url, secret="whsec_" + "A" * 44, created_at=timezone.now() - timedelta(minutes=1)
+    )
+    OutboxMessage.objects.bulk_create(
+        OutboxMessage(event_type="reverse_order.created", order_number=f"RV{i}", shop=world.shop1, provider=world.provider_a, payload={"n": i})
+        for i in range(30)
+    )
+    delivery.fan_out()
+    start = threading.Barrier(3)
+
+    def worker():
+        start.wait()
+        while delivery.deliver_due(limit=5):
+            pass
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    ids = [headers["webhook-id"] for headers, _body in receiver.received]
+    assert len(ids) == len(set(ids)) == 30
+    assert WebhookDelivery.objects.filter(endpoint=endpoint, state="delivered", attempts=1).count() == 30

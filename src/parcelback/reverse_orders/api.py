@@ -104,6 +104,12 @@ def _guard(request, number: OrderNumber) -> None:
             raise ApiError(ApiCode.PRECONDITION_FAILED)
 
 
+def _changed(order: ReverseOrder, actor: Actor, response: HttpResponse) -> dict:
+    """A single-order write answers the order as it is now, with its new ETag for the next If-Match."""
+    response["ETag"] = etag_for(order)
+    return _order(order, actor)
+
+
 def _numbers(orders: list[ReverseOrder]) -> dict:
     return {"orders": [o.number for o in orders]}
 
@@ -196,17 +202,17 @@ def record_arrivals(request, payload: ArrivalsIn):
 
 
 @router.post("/reverse-orders/{number}/handover", response={200: OrderOut, **ERRORS}, summary="Hand over to the picker")
-def hand_over(request, number: OrderNumber, payload: HandoverIn):
+def hand_over(request, number: OrderNumber, payload: HandoverIn, response: HttpResponse):
     _guard(request, number)
     order = services.hand_over(actor=request.auth, number=number, pickup_code=payload.pickup_code, handed_to=payload.handed_to)
-    return _order(order, request.auth)
+    return _changed(order, request.auth, response)
 
 
 @router.post("/reverse-orders/{number}/forwarding", response={200: OrderOut, **ERRORS}, summary="Record forwarding")
-def forward(request, number: OrderNumber, payload: ForwardingIn):
+def forward(request, number: OrderNumber, payload: ForwardingIn, response: HttpResponse):
     _guard(request, number)
     order = services.forward(actor=request.auth, number=number, carrier=payload.carrier, tracking_number=payload.tracking_number)
-    return _order(order, request.auth)
+    return _changed(order, request.auth, response)
 
 
 DESTRUCTION_FIELDS = {"destroyed_at", "method"}
@@ -219,6 +225,7 @@ def destroy(
     destroyed_at: Form[AwareDatetime],
     method: Form[str],
     evidence: File[list[UploadedFile]],
+    response: HttpResponse,
 ):
     """multipart/form-data: `destroyed_at` (ISO 8601), `method`, and one or more `evidence` files (JPEG, PNG,
     WebP or PDF, 10 MB each, at most 10)."""
@@ -226,13 +233,13 @@ def destroy(
         raise Refused(Code.INVALID, field=unknown[0], errors={name: "extra_forbidden" for name in unknown})
     _guard(request, number)
     order = services.destroy(actor=request.auth, number=number, destroyed_at=destroyed_at, method=method, evidence=evidence)
-    return _order(order, request.auth)
+    return _changed(order, request.auth, response)
 
 
 @router.post("/reverse-orders/{number}/cancel", response={200: OrderOut, **ERRORS}, summary="Cancel an order")
-def cancel(request, number: OrderNumber, payload: CancelIn):
+def cancel(request, number: OrderNumber, payload: CancelIn, response: HttpResponse):
     _guard(request, number)
-    return _order(services.cancel(actor=request.auth, number=number, reason=payload.reason), request.auth)
+    return _changed(services.cancel(actor=request.auth, number=number, reason=payload.reason), request.auth, response)
 
 
 # --- exceptions ---------------------------------------------------------------------------------------
