@@ -6,6 +6,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .models import BusinessMode, ExceptionState, PickupMethod, ReverseType, Status
+
 CHUNK = 500
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,8 +31,15 @@ def _safe(value):
     return value
 
 
+def _labels(choices) -> dict[str, str]:
+    """Choice labels translated once per export, not once per cell."""
+    return {value: str(label) for value, label in choices}
+
+
 def rows(queryset):
     now = timezone.now()
+    types, statuses, methods = _labels(ReverseType.choices), _labels(Status.choices), _labels(PickupMethod.choices)
+    exceptions, modes = _labels(ExceptionState.choices), _labels(BusinessMode.choices)
     for order in queryset.iterator(chunk_size=CHUNK):
         days_left = order.days_left(now)
         yield [
@@ -40,11 +49,11 @@ def rows(queryset):
                 order.sales_return_no,
                 order.order_no,
                 order.shop.name,
-                order.get_reverse_type_display(),
-                order.get_status_display(),
-                order.get_pickup_method_display() or "",
-                order.get_exception_state_display(),
-                order.get_business_mode_display(),
+                types.get(order.reverse_type, order.reverse_type),
+                statuses.get(order.status, order.status),
+                methods.get(order.pickup_method, ""),
+                exceptions.get(order.exception_state, order.exception_state),
+                modes.get(order.business_mode, order.business_mode),
                 order.owner.external_id,
                 order.owner.name,
                 order.warehouse.name,
