@@ -99,7 +99,9 @@ def _detail(order: ReverseOrder, actor: Actor) -> dict:
 def _guard(request, number: OrderNumber) -> None:
     """Honour If-Match on a write to one order: refuse with 412 when the client's copy is stale."""
     if request.headers.get("If-Match"):
-        order = selectors.order_detail(actor=request.auth, number=number)
+        order = selectors.visible_orders(request.auth).filter(number=number).only("number", "updated_at").first()
+        if order is None:
+            raise Refused(Code.NOT_FOUND)
         if if_match_fails(request, etag_for(order)):
             raise ApiError(ApiCode.PRECONDITION_FAILED)
 
