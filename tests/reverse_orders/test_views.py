@@ -686,3 +686,12 @@ def test_queue_query_count_is_pinned(client, world, django_assert_num_queries):
     # session, user, membership, page count, page rows, their lines, tab counts
     with django_assert_num_queries(7):
         assert client.get("/orders/queue/").status_code == 200
+
+
+def test_csv_template_imports_as_it_is(client, world):
+    """The template names warehouse "tokyo", which is provider A's in the test world."""
+    client_for(client, world.provider1)
+    template = client.get("/orders/import/template.csv").content
+    response = client.post("/orders/import/", {"file": SimpleUploadedFile("t.csv", template, content_type="text/csv")})
+    assert response.status_code == 302
+    assert ReverseOrder.objects.get(external_ref="DEMO-REF-1").lines.count() == 2

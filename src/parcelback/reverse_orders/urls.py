@@ -13,6 +13,7 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("new/", views.create_order, name="create"),
     path("import/", views.import_orders, name="import"),
+    path("import/template.csv", views.import_template, name="import_template"),
     path("<str:number>/", views.order_detail, name="detail"),
     path("<str:number>/arrival/", views.record_arrival, name="arrival"),
     path("<str:number>/handover/", views.hand_over, name="hand_over"),

@@ -4,6 +4,7 @@ which action is legal is `states`' answer, what happens is `services`' job.
 Dialog content (batch forms) is the same view rendered without the page frame when the console's script
 asks for it (`X-Fragment: 1`); without JavaScript the same URLs work as full pages.
 """
+import csv
 import logging
 
 from django.conf import settings
@@ -653,6 +654,25 @@ def create_order(request):
                 messages.success(request, _("已创建逆向管理单 %(number)s") % {"number": order.number})
                 return redirect("orders:detail", number=order.number)
     return page(request, "reverse_orders/create.html", {"form": form, "lines": lines}, status=status)
+
+
+@login_required
+@require_GET
+def import_template(request):
+    """A CSV with the expected columns and one example order of two goods lines, to fill in."""
+    example = [
+        ["DEMO-REF-1", "shop1", "tokyo", "清关失败-退运", "代销", "OWN-1001", "花王株式会社", "ST8800000001",
+         "6930100000001", "EMS000000001JP", "", "3500", "日本花王 蒸汽眼罩 12片", "70000", "日本花王 蒸汽眼罩 12片", "2"],
+        ["DEMO-REF-1", "shop1", "tokyo", "清关失败-退运", "代销", "OWN-1001", "花王株式会社", "ST8800000001",
+         "6930100000001", "EMS000000001JP", "", "3503", "日本 资生堂 防晒乳 60ml", "70003", "日本 资生堂 防晒乳 60ml", "1"],
+    ]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="reverse-orders-template.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(forms.CSV_COLUMNS)
+    writer.writerows(example)
+    return response
 
 
 @login_required
