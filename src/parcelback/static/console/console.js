@@ -30,6 +30,7 @@
     const response = await fetch(url, Object.assign({ headers: { "X-Fragment": "1" }, credentials: "same-origin" }, options));
     const next = response.headers.get("X-Location");
     if (next) { window.location.assign(next); return; }
+    if (response.redirected) { window.location.assign(response.url); return; }  // e.g. signed out meanwhile
     show(await response.text());
   }
 
