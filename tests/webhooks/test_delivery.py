@@ -1,3 +1,4 @@
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -133,7 +134,7 @@ def test_worker_command_runs_every_job_once(api, world, receiver, order, monkeyp
     monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # it would close the test's transaction
     subscribe(api, world.merchant1, receiver.url)
     services.cancel(actor=world.provider1, number=order.number, reason="x")
-    call_command("worker", "--once", stdout=__import__("io").StringIO())
+    call_command("worker", "--once", "--concurrency", "1", stdout=__import__("io").StringIO())
     assert len(receiver.received) == 1
 
 
@@ -160,17 +161,27 @@ def test_several_workers_at_once_send_each_delivery_once(world, receiver):
     delivery.fan_out()
     start = threading.Barrier(3)
 
-    def worker():
+    def worker(pool):
         start.wait()
-        while delivery.deliver_due(limit=5):
+        while delivery.deliver_due(limit=5, pool=pool):
             pass
         connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(3)]
+    # Three workers, one of them sending from a pool of threads as `parcelback worker` does.
+    pool = ThreadPoolExecutor(4)
+    threads = [threading.Thread(target=worker, args=(p,)) for p in (None, None, pool)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
+    everyone = threading.Barrier(4)  # each pool thread closes its own database connection
+
+    def close(_):
+        everyone.wait(10)
+        connection.close()
+
+    list(pool.map(close, range(4)))
+    pool.shutdown()
     ids = [headers["webhook-id"] for headers, _body in receiver.received]
     assert len(ids) == len(set(ids)) == 30
     assert WebhookDelivery.objects.filter(endpoint=endpoint, state="delivered", attempts=1).count() == 30

@@ -9,9 +9,10 @@ import random
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -109,19 +110,30 @@ def record(delivery: WebhookDelivery, status: int | None, error: str, *, now: da
         setattr(delivery, name, value)
 
 
-def deliver_due(*, limit: int = BATCH) -> int:
-    """Claim and send up to `limit` due deliveries; returns how many were attempted."""
-    now = timezone.now()
-    ids = list(_claimable(now).order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
-    attempted = 0
-    for delivery_id in ids:
-        if not claim(delivery_id, now=timezone.now()):
-            continue
-        delivery = WebhookDelivery.objects.select_related("endpoint", "message").get(pk=delivery_id)
-        started = time.monotonic()
-        status, error = send(delivery)
-        record(delivery, status, error, now=timezone.now(), duration_ms=int((time.monotonic() - started) * 1000))
-        attempted += 1
-        if error or (status or 0) >= 300:
-            logger.info("webhook %s to %s: %s %s", delivery.message.event_type, delivery.endpoint.url, status, error)
-    return attempted
+def attempt(delivery_id: int) -> bool:
+    """Claim one due delivery and try it once; False when another worker has it or it is no longer due."""
+    if not claim(delivery_id, now=timezone.now()):
+        return False
+    delivery = WebhookDelivery.objects.select_related("endpoint", "message").get(pk=delivery_id)
+    started = time.monotonic()
+    status, error = send(delivery)
+    record(delivery, status, error, now=timezone.now(), duration_ms=int((time.monotonic() - started) * 1000))
+    if error or (status or 0) >= 300:
+        logger.info("webhook %s to %s: %s %s", delivery.message.event_type, delivery.endpoint.url, status, error)
+    return True
+
+
+def _attempt_in_thread(delivery_id: int) -> bool:
+    try:
+        return attempt(delivery_id)
+    finally:
+        close_old_connections()  # each pool thread has its own connection; keep it only as long as settings say
+
+
+def deliver_due(*, limit: int = BATCH, pool: ThreadPoolExecutor | None = None) -> int:
+    """Send up to `limit` due deliveries, in `pool`'s threads when given (so one slow receiver does not hold up
+    the rest); each is claimed just before it is sent. Returns how many were attempted."""
+    ids = list(_claimable(timezone.now()).order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
+    if pool is None:
+        return sum(attempt(delivery_id) for delivery_id in ids)
+    return sum(pool.map(_attempt_in_thread, ids))

@@ -10,6 +10,8 @@ worker died, which would lose a webhook; it has no retries with backoff and no p
 import logging
 import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 
 from django.core.management.base import BaseCommand
 from django.db import OperationalError, close_old_connections
@@ -28,19 +30,31 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="do one round of every job, then exit")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds to wait when idle (default 1)")
         parser.add_argument("--sweep-every", type=float, default=300.0, help="seconds between deadline sweeps")
+        parser.add_argument(
+            "--concurrency", type=int, default=8, help="webhooks sent at once (default 8; 1 sends in this thread)"
+        )
 
-    def handle(self, *args, once, interval, sweep_every, **options):
+    def handle(self, *args, once, interval, sweep_every, concurrency, **options):
         self.running = True
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self.stop)
-        self.stdout.write(f"Parcelback worker running (idle poll {interval}s, deadline sweep every {sweep_every:.0f}s)")
+        self.stdout.write(
+            f"Parcelback worker running ({concurrency} webhook senders, idle poll {interval}s,"
+            f" deadline sweep every {sweep_every:.0f}s)"
+        )
         self.stdout.flush()
+        senders = ThreadPoolExecutor(concurrency, thread_name_prefix="webhook") if concurrency > 1 else nullcontext()
+        with senders as pool:
+            self.loop(pool, once=once, interval=interval, sweep_every=sweep_every)
+        self.stdout.write("Parcelback worker stopped.")
+
+    def loop(self, pool, *, once, interval, sweep_every):
         last_sweep = float("-inf")
         while self.running:
             close_old_connections()
             busy = False
             try:
-                busy = bool(fan_out()) | bool(deliver_due())
+                busy = bool(fan_out()) | bool(deliver_due(pool=pool))
                 if once or time.monotonic() - last_sweep >= sweep_every:
                     last_sweep = time.monotonic()
                     done = sweep_deadlines()
@@ -53,7 +67,6 @@ class Command(BaseCommand):
                 break
             if not busy:
                 time.sleep(interval)
-        self.stdout.write("Parcelback worker stopped.")
 
     def stop(self, signum, frame):
         self.running = False
