@@ -240,6 +240,10 @@ def test_export_xlsx_is_a_workbook_of_the_filtered_list(client, world, orders):
     assert sorted(r[0] for r in rows[1:]) == sorted(orders[k].number for k in ("return", "destroy", "reject"))
 
 
+def test_export_of_an_unknown_format_is_not_found(client, world):
+    assert client_for(client, world.merchant1).get("/orders/export.pdf").status_code == 404
+
+
 def test_export_neutralises_formulas(client, world):
     ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, goods=[("1", "=HYPERLINK(\"x\")")])
     text = b"".join(client_for(client, world.merchant1).get("/orders/export.csv").streaming_content).decode("utf-8-sig")
@@ -302,7 +306,7 @@ def test_mixed_batch_is_refused_whole_with_reasons(client, world, orders):
     )
     assert response.status_code == 409
     html = response.content.decode()
-    assert "未做任何操作:部分单据不可进行此操作。" in html
+    assert html.count("未做任何操作:部分单据不可进行此操作。") == 1
     assert "清关失败-销毁单不可登记提货" in html
     assert snapshot(orders["return"], orders["destroy"]) == before
 

@@ -220,6 +220,8 @@ def order_list(request):
 @require_GET
 def export(request, fmt: str):
     """The filtered list as a file, streamed row by row."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     filterset = selectors.order_list(actor=actor_of(request), params=request.GET)
     if fmt == "xlsx":
         return exports.xlsx_response(filterset.qs)
@@ -236,7 +238,6 @@ def batch_pickup(request):
     data = request.POST if request.method == "POST" else request.GET
     numbers = requested_numbers(data)
     status = 200
-    error = None
     if request.method == "POST" and "submit" in data:
         form = forms.PickupForm(data)
         if form.is_valid():
@@ -245,8 +246,6 @@ def batch_pickup(request):
             except Refused as refused:
                 status = refused.http_status
                 put_refusal(form, refused)
-                if not refused.errors:
-                    error = refused.message
             else:
                 request.session["pickup_done"] = {
                     "numbers": [o.number for o in result.orders],
@@ -269,7 +268,6 @@ def batch_pickup(request):
         {
             "form": form,
             "numbers": numbers,
-            "error": error,
             "plans": [
                 {
                     "method": method,
