@@ -51,3 +51,11 @@ def test_delivery_log_and_redeliver(api, world):
     assert again.status_code == 202 and again.json()["state"] == "pending"
     delivery.refresh_from_db()
     assert delivery.retry_until > timezone.now() + timedelta(hours=23)
+
+
+def test_refuses_more_than_twenty_endpoints(api, world):
+    client = api(world.provider1)
+    for n in range(20):
+        assert client.post("/webhook-endpoints", {"url": f"https://wms.example.com/{n}"}).status_code == 201
+    assert_error(client.post("/webhook-endpoints", {"url": "https://wms.example.com/21"}), 409, "too_many_endpoints")
+    assert WebhookEndpoint.objects.count() == 20
