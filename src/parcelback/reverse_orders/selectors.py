@@ -127,13 +127,15 @@ def orders_among(*, actor: Actor, numbers: list[str]) -> list[ReverseOrder]:
 def deadline_due(
     *, start, end, limit: int, lock: bool = True, without_event: dict | None = None, exclude_pending_exception: bool = False
 ) -> list[ReverseOrder]:
-    """System read for the deadline sweep: orders still awaiting instruction whose deadline is in (start, end],
-    without an event matching `without_event` yet; locked for the transaction where the database can."""
+    """The system's read for the deadline sweep: orders still awaiting instruction whose deadline is in
+    (start, end], without an event matching `without_event` yet; locked for the transaction where the database can."""
     from django.db.models import Exists, OuterRef
+
+    from parcelback.accounts.actors import SYSTEM
 
     from .models import ExceptionState, Status
 
-    queryset = ReverseOrder.objects.filter(status=Status.AWAITING_INSTRUCTION, instruction_deadline__lte=end)
+    queryset = visible_orders(SYSTEM).filter(status=Status.AWAITING_INSTRUCTION, instruction_deadline__lte=end)
     if start is not None:
         queryset = queryset.filter(instruction_deadline__gt=start)
     if exclude_pending_exception:
