@@ -194,6 +194,9 @@ PARCELBACK_DEFAULT_DEADLINE_DAYS = 15
 PARCELBACK_MAX_BATCH = 1000
 # API requests one token may make per period (per server process), answered 429 with Retry-After beyond it.
 PARCELBACK_API_RATE = os.environ.get("PARCELBACK_API_RATE", "1200/min")
+# Whether webhooks may go to private, loopback or link-local addresses: on for a local install (a receiver on
+# 127.0.0.1); set PARCELBACK_WEBHOOK_ALLOW_PRIVATE=0 in production so endpoints cannot reach the internal network.
+PARCELBACK_WEBHOOK_ALLOW_PRIVATE = env_flag("PARCELBACK_WEBHOOK_ALLOW_PRIVATE", True)
 
 LOGGING = {
     "version": 1,

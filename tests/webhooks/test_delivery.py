@@ -185,3 +185,14 @@ def test_several_workers_at_once_send_each_delivery_once(world, receiver):
     ids = [headers["webhook-id"] for headers, _body in receiver.received]
     assert len(ids) == len(set(ids)) == 30
     assert WebhookDelivery.objects.filter(endpoint=endpoint, state="delivered", attempts=1).count() == 30
+
+
+def test_private_addresses_can_be_refused(api, world, receiver, order, settings):
+    settings.PARCELBACK_WEBHOOK_ALLOW_PRIVATE = False
+    subscribe(api, world.merchant1, receiver.url)
+    services.cancel(actor=world.provider1, number=order.number, reason="x")
+    run_worker()
+    assert receiver.received == []
+    row = WebhookDelivery.objects.get()
+    assert row.state == "pending" and row.last_error.startswith("blocked")
+    assert not delivery.blocked_address("https://93.184.215.14/hook")  # a public address is fine

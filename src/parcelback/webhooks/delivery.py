@@ -3,15 +3,19 @@
 Both run in `parcelback worker`, any number of them at once. The rows are the queue: a worker claims work with
 a conditional update (or a skip-locked row lock for the outbox), never by trusting that it is alone.
 """
+import ipaddress
 import json
 import logging
 import random
+import socket
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -72,8 +76,22 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
+def blocked_address(url: str) -> bool:
+    """True when the URL's host resolves to a private, loopback or link-local address and those are not allowed:
+    a shop's endpoint must not make the worker call the installation's own network."""
+    if settings.PARCELBACK_WEBHOOK_ALLOW_PRIVATE:
+        return False
+    try:
+        infos = socket.getaddrinfo(urlsplit(url).hostname, None)
+    except (OSError, UnicodeError):
+        return False  # the send itself will fail and be retried
+    return any(not ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos)
+
+
 def send(delivery: WebhookDelivery) -> tuple[int | None, str]:
     """POST the signed message once; (status code, error text)."""
+    if blocked_address(delivery.endpoint.url):
+        return None, "blocked: the endpoint resolves to a private address"
     message = delivery.message
     body = json.dumps(message.payload, ensure_ascii=False, separators=(",", ":")).encode()
     headers = signing.headers(delivery.endpoint.secret, f"msg_{message.message_id.hex}", int(time.time()), body)
