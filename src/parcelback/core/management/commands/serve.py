@@ -21,5 +21,7 @@ class Command(BaseCommand):
         argv = [
             sys.executable, "-m", "gunicorn", "parcelback.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
+            # A large export streams for longer than gunicorn's default 30 s.
+            "--timeout", "300",
         ]
         os.execv(sys.executable, argv)

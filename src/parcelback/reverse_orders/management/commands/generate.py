@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from parcelback.accounts.models import Membership, Organisation, Role, Warehouse
@@ -68,6 +68,8 @@ class Command(BaseCommand):
             rate = done / (time.perf_counter() - started)
             self.stdout.write(f"\r{done:,}/{orders:,} orders ({rate:,.0f}/s)", ending="")
             self.stdout.flush()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics, or the planner picks poor indexes for the new volume
         self.stdout.write(f"\nGenerated {orders:,} orders in {time.perf_counter() - started:.1f} s.")
         self.stdout.write(f"Log in as gen-merchant (the largest shop) or gen-provider (its first provider), password {PASSWORD}.")
 
