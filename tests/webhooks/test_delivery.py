@@ -122,10 +122,10 @@ def test_fans_out_only_to_interested_endpoints_of_the_orders_shop_and_provider(a
     subscribe(api, world.merchant2, receiver.url + "/other-shop")
     subscribe(api, world.provider2, receiver.url + "/other-provider")
     services.cancel(actor=world.provider1, number=order.number, reason="x")
-    assert delivery.fan_out() == 2
+    assert delivery.fan_out() == 1  # one message...
     assert sorted(WebhookDelivery.objects.values_list("endpoint__url", flat=True)) == [receiver.url, receiver.url + "/provider"]
     assert OutboxMessage.objects.filter(dispatched_at__isnull=True).count() == 0
-    assert delivery.fan_out() == 0  # a message is fanned out once
+    assert delivery.fan_out() == 0  # ...fanned out once, to two endpoints
 
 
 def test_worker_command_runs_every_job_once(api, world, receiver, order, monkeypatch):
@@ -141,7 +141,7 @@ def test_worker_command_runs_every_job_once(api, world, receiver, order, monkeyp
 def test_an_endpoint_does_not_receive_events_from_before_it_was_registered(api, world, receiver, order):
     services.cancel(actor=world.provider1, number=order.number, reason="x")
     subscribe(api, world.merchant1, receiver.url)
-    assert delivery.fan_out() == 0
+    assert delivery.fan_out() == 1
     assert WebhookDelivery.objects.count() == 0
 
 

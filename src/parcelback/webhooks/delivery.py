@@ -34,7 +34,8 @@ BATCH = 100
 
 
 def fan_out(*, now: datetime | None = None, limit: int = BATCH) -> int:
-    """Turn undispatched outbox messages into one pending delivery per endpoint that wants the event."""
+    """Turn undispatched outbox messages into one pending delivery per endpoint that wants the event; returns how
+    many messages were dispatched (so the worker knows whether more may be waiting)."""
     now = now or timezone.now()
     with transaction.atomic():
         pending = OutboxMessage.objects.filter(dispatched_at__isnull=True).order_by("id")
@@ -54,7 +55,7 @@ def fan_out(*, now: datetime | None = None, limit: int = BATCH) -> int:
         ]
         WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
         OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(dispatched_at=now)
-    return len(deliveries)
+    return len(messages)
 
 
 def _claimable(now: datetime):
