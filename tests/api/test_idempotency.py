@@ -114,3 +114,23 @@ def test_second_request_while_the_first_runs_is_refused_with_409(api, world, ord
     assert Event.objects.filter(order=order, kind="cancelled").count() == 1
     # Once the first has finished, the key replays it.
     assert cancel(client, order)["Idempotent-Replayed"] == "true"
+
+
+def test_multipart_writes_replay_too(api, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone as tz
+
+    from parcelback.reverse_orders.management.commands.demo import tiny_png
+    from parcelback.reverse_orders.models import EvidenceFile, ReverseType
+
+    order = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, reverse_type=ReverseType.CUSTOMS_DESTROY,
+                                status=Status.AWAITING_DESTRUCTION)
+    moment = tz.now().isoformat()
+
+    def destroy():
+        data = {"destroyed_at": moment, "method": "焚烧", "evidence": [SimpleUploadedFile("a.png", tiny_png(), content_type="image/png")]}
+        return api(world.provider1).post_multipart(f"/reverse-orders/{order.number}/destruction", data, headers={"Idempotency-Key": "d1"})
+
+    first, again = destroy(), destroy()
+    assert first.status_code == again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+    assert EvidenceFile.objects.count() == 1

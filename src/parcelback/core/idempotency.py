@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 
 from .api import ApiCode, actor_for_token, api_error
@@ -74,7 +75,10 @@ class IdempotencyMiddleware:
         if actor is None:
             return self.get_response(request)  # the API answers 401; nothing to remember
         scope = f"org:{actor.organisation.pk}" if actor.organisation else f"user:{actor.user_id}"
-        digest = fingerprint(request)
+        try:
+            digest = fingerprint(request)
+        except MultiPartParserError:
+            return self.get_response(request)  # unreadable body: the API answers 400, nothing to remember
         record, mine = _claim(scope, key, digest)
         if not mine:
             if record.request_hash != digest:
