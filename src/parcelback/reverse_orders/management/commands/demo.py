@@ -32,6 +32,7 @@ OWNERS = [
     ("OWN-2001", "示例店铺一", BusinessMode.POP),
     ("OWN-2002", "示例店铺二", BusinessMode.POP),
 ]
+POP_OWNERS = {"shop1": OWNERS[4], "shop2": OWNERS[5]}
 GOODS = [
     "日本花王 蒸汽眼罩 12片", "韩国 爱茉莉 洗发水 500ml", "澳洲 Swisse 钙片 150粒", "日本 资生堂 防晒乳 60ml",
     "美国 Centrum 善存 多维 100粒", "德国 Rossmann 维C泡腾片", "新西兰 a2 白金奶粉 900g", "法国 理肤泉 B5 修复霜 40ml",
@@ -112,12 +113,15 @@ class Command(BaseCommand):
             by_provider = defaultdict(list)
             for _ in range(count // 31 + (1 if day < count % 31 else 0)):
                 warehouse = rng.choice(WAREHOUSES)[0]
+                shop = rng.choice(SHOPS)[0] if rng.random() < 0.5 else "shop1"
                 owner_id, owner_name, mode = rng.choice(OWNERS)
+                if mode == BusinessMode.POP:  # a pop shop sells its own stock: it is the cargo owner
+                    owner_id, owner_name, mode = POP_OWNERS[shop]
                 serial = len(created) + sum(len(v) for v in by_provider.values()) + 1
                 by_provider[warehouse_provider[warehouse]].append(
                     services.NewOrder(
                         external_ref=f"DEMO-{serial:05d}",
-                        shop=rng.choice(SHOPS)[0] if rng.random() < 0.5 else "shop1",
+                        shop=shop,
                         warehouse=warehouse,
                         reverse_type=rng.choice(list(ReverseType)),
                         business_mode=mode,
