@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PARCELBACK_DATA_DIR ?= var
 
-.PHONY: install run test migrate demo clean
+.PHONY: install run test migrate demo clean bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ run: demo
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark on a scratch SQLite database in var/bench (200,000 orders generated on the first run);
+# it writes docs/PERFORMANCE.md. See the README's Performance section for PostgreSQL.
+bench: export PARCELBACK_DATA_DIR = var/bench
+bench: export DATABASE_URL =
+bench: install
+	$(BIN)/parcelback migrate --noinput -v 0
+	$(BIN)/parcelback bench --generate 200000
 
 clean:
 	rm -rf $(VENV) var

@@ -1,86 +1,157 @@
-"""`parcelback bench`: times product paths against a raw-SQL baseline in the same run and prints a table.
+"""`parcelback bench`: times the product's paths against a raw baseline in the same run, prints a table and
+writes it to docs/PERFORMANCE.md (one section per database) with the machine, database, row count and commit.
 
-Run it on a scratch database (it adds its own shop, provider and orders):
-    PARCELBACK_DATA_DIR=/tmp/pb-bench parcelback migrate && PARCELBACK_DATA_DIR=/tmp/pb-bench parcelback bench
+It writes benchmark data (its own shop and orders, API-created orders, webhook deliveries) into the current
+database: run it on a scratch one, e.g.
+    PARCELBACK_DATA_DIR=/tmp/pb-bench parcelback migrate && PARCELBACK_DATA_DIR=/tmp/pb-bench parcelback bench --generate 200000
+The read paths use the data of `parcelback generate`: gen-merchant runs the largest shop (30% of all orders),
+gen-provider the first provider.
 """
-import statistics
+import argparse
+import json
+import random
+import resource
+import signal
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Max
+from django.http import QueryDict
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from parcelback.accounts.actors import actor_for
-from parcelback.accounts.models import Membership, Organisation, Role, Warehouse
-from parcelback.reverse_orders import batch, services
-from parcelback.reverse_orders.models import CargoOwner, OrderLine, PickupMethod, ReverseOrder
+from parcelback.accounts.models import ApiToken, Membership, Organisation, Role, Warehouse
+from parcelback.core import bench
+from parcelback.core.bench import Row, median, ms, p95
+from parcelback.core.pagination import encode_cursor
+from parcelback.reverse_orders import batch, selectors, services
+from parcelback.reverse_orders.filters import ORDERINGS
+from parcelback.reverse_orders.models import CargoOwner, Event, OrderLine, PickupMethod, ReverseOrder
+from parcelback.reverse_orders.serializers import order_data
+from parcelback.webhooks import signing
+from parcelback.webhooks.delivery import deliver_due, fan_out
+from parcelback.webhooks.models import DeliveryAttempt, OutboxMessage, WebhookDelivery, WebhookEndpoint
+
+
+@dataclass(frozen=True)
+class Sizes:
+    repeat: int  # timed runs of each read path
+    batch: int  # orders in the batch pickup
+    batch_repeat: int
+    bulk_calls: int  # API calls of the provider's bulk create
+    bulk_size: int  # orders per call
+    export: int  # orders in the CSV export at most
+    webhooks: int  # deliveries per worker run
+    webhook_seconds: int  # a worker run stops after this long whatever happens
+
+
+FULL = Sizes(repeat=50, batch=1000, batch_repeat=5, bulk_calls=10, bulk_size=1000, export=100_000, webhooks=2000, webhook_seconds=180)
+QUICK = Sizes(repeat=3, batch=50, batch_repeat=2, bulk_calls=2, bulk_size=100, export=100_000, webhooks=40, webhook_seconds=60)
+
+LIST_FILTER = {"tab": "customs_return", "status": "awaiting_instruction", "warehouse": "gen-wh-1-1"}
+NEWEST_FIRST = ORDERINGS["-created"]
+SENDERS = 8  # webhook senders per worker, as `parcelback worker` by default
+GOODS_TERM = "红参"
 
 
 class Command(BaseCommand):
-    help = "Measure batch pickup registration (1,000 orders) against raw SQL, and its query count against 10."
+    help = "Benchmark the product's paths against raw SQL in the same run; print a table and write docs/PERFORMANCE.md."
 
     def add_arguments(self, parser):
-        parser.add_argument("--repeat", type=int, default=5)
-        parser.add_argument("--size", type=int, default=1000)
-
-    def handle(self, *args, repeat, size, **options):
-        tag = uuid.uuid4().hex[:8]
-        actor, world = self.setup(tag)
-        product, raw, queries = [], [], {}
-        for run in range(repeat):
-            numbers = self.orders(world, size, f"{tag}p{run}")
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                services.register_pickup(actor=actor, numbers=numbers, details=self.details())
-                product.append(time.perf_counter() - started)
-            queries[size] = len(captured)
-            ids = list(ReverseOrder.objects.filter(number__in=self.orders(world, size, f"{tag}r{run}")).values_list("id", flat=True))
-            started = time.perf_counter()
-            self.raw_register(ids, actor.user_id)
-            raw.append(time.perf_counter() - started)
-        small = self.orders(world, 10, f"{tag}s")
-        with CaptureQueriesContext(connection) as captured:
-            services.register_pickup(actor=actor, numbers=small, details=self.details())
-        queries[10] = len(captured)
-        p50, r50 = statistics.median(product), statistics.median(raw)
-        self.stdout.write(f"database: {connection.vendor}  orders in table: {ReverseOrder.objects.count()}")
-        self.stdout.write(f"{'path':<34}{'median ms':>10}{'max ms':>10}{'raw ms':>10}{'ratio':>8}{'queries':>9}")
-        self.stdout.write(
-            f"{'batch pickup, %d orders' % size:<34}{p50 * 1000:>10.1f}{max(product) * 1000:>10.1f}{r50 * 1000:>10.1f}"
-            f"{p50 / r50:>8.2f}{queries[size]:>9}"
+        parser.add_argument("--quick", action="store_true", help="a smoke run: few repeats, small sizes")
+        parser.add_argument("--output", default="docs/PERFORMANCE.md", help="the report (default docs/PERFORMANCE.md)")
+        parser.add_argument(
+            "--generate", type=int, default=0, metavar="N", help="first generate orders until the database holds N"
         )
-        self.stdout.write(f"{'batch pickup, 10 orders':<34}{'':>38}{queries[10]:>9}")
+        parser.add_argument("--repeat", type=int, help="timed runs of each read path (default 50, quick 3)")
+        # A child process of the benchmark itself (the export's memory, webhook workers).
+        parser.add_argument("--child", choices=["export", "worker"], help=argparse.SUPPRESS)
+        parser.add_argument("--child-arg", default="{}", help=argparse.SUPPRESS)
 
-    @staticmethod
-    def details():
-        return batch.PickupDetails(
-            method=PickupMethod.SELF_PICKUP,
-            self_pickup=batch.SelfPickupDetails(timezone.now() + timedelta(days=1), "张三", "13800138000"),
+    def handle(self, *args, quick, output, generate, repeat, child, child_arg, **options):
+        if child:
+            return getattr(self, f"{child}_child")(**json.loads(child_arg))
+        sizes = QUICK if quick else FULL
+        if repeat:
+            sizes = Sizes(**{**vars(sizes), "repeat": repeat})
+        have = ReverseOrder.objects.count()
+        if generate > have:
+            call_command("generate", orders=generate - have, stdout=self.stdout)
+        User = get_user_model()
+        users = {u.username: u for u in User.objects.filter(username__in=["gen-merchant", "gen-provider"])}
+        if len(users) < 2:
+            raise CommandError("No generated data: run `parcelback generate --orders N` first, or pass --generate N.")
+        self.merchant, self.provider = users["gen-merchant"], users["gen-provider"]
+        self.tag = uuid.uuid4().hex[:8]
+        started = timezone.now()
+        orders, lines = ReverseOrder.objects.count(), OrderLine.objects.count()
+        self.world = self.setup()
+        # The per-token rate limit stays on (its cost is part of the path); only its ceiling is out of the way.
+        with override_settings(PARCELBACK_API_RATE="1000000/min"):
+            rows = [*self.reads(sizes), self.batch_pickup(sizes), self.bulk_create(sizes), self.export(sizes), *self.webhooks(sizes)]
+        report = self.report(rows, quick=quick, sizes=sizes, started=started, orders=orders, lines=lines)
+        self.stdout.write(report)
+        path = Path(output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(bench.replace_section(path.read_text() if path.exists() else "", connection.vendor, report))
+        self.stdout.write(f"Wrote {path}")
+
+    def report(self, rows, *, quick, sizes, started, orders, lines) -> str:
+        title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(connection.vendor, connection.vendor)
+        return "\n".join(
+            [
+                f"## {title}" + (" — quick smoke run, not a measurement" if quick else ""),
+                "",
+                f"- **Machine**: {bench.machine()}",
+                f"- **Database**: {bench.database()}",
+                f"- **Rows**: {orders:,} reverse orders, {lines:,} goods lines (before the run)",
+                f"- **Commit**: {bench.commit()}",
+                f"- **Date**: {started:%Y-%m-%d %H:%M} UTC, {(timezone.now() - started).total_seconds():.0f} s;"
+                f" {sizes.repeat} timed runs per read path",
+                "",
+                bench.table(rows),
+                "",
+                "Reads are gen-merchant's (the largest shop) through `django.test.Client` in-process (no server, no"
+                f" network); the list filter is {urlencode(LIST_FILTER)}, newest first, 50 a page. *raw* replays the"
+                " SQL the path sent through a bare cursor (+ `json.dumps` for the API). The batch and the bulk create"
+                " are compared with the same rows written by bare SQL. The export runs in a child process whose peak"
+                " RSS is reported. Webhook workers are separate processes running the worker's fan-out and delivery"
+                f" ({SENDERS} senders each) against a receiver on 127.0.0.1.",
+            ]
         )
+
+    # --- data of our own --------------------------------------------------------------------------------
 
     @transaction.atomic
-    def setup(self, tag: str):
+    def setup(self):
+        tag = self.tag
         shop = Organisation.objects.create(code=f"bench-shop-{tag}", name="Bench shop", kind="shop")
         provider = Organisation.objects.create(code=f"bench-prov-{tag}", name="Bench provider", kind="provider")
         warehouse = Warehouse.objects.create(code=f"bench-wh-{tag}", name="Bench warehouse", provider=provider)
         owner, _ = CargoOwner.objects.get_or_create(external_id="BENCH", defaults={"name": "Bench owner"})
         user = get_user_model().objects.create(username=f"bench-{tag}")
         Membership.objects.create(user=user, organisation=shop, role=Role.MERCHANT_OPERATOR)
-        return actor_for(user), (shop, provider, warehouse, owner)
+        return {"actor": actor_for(user), "shop": shop, "provider": provider, "warehouse": warehouse, "owner": owner}
 
-    @staticmethod
     @transaction.atomic
-    def orders(world, count: int, prefix: str) -> list[str]:
-        shop, provider, warehouse, owner = world
+    def orders(self, count: int, prefix: str) -> list[str]:
+        """Fresh orders awaiting instruction in the bench shop, for one batch."""
+        w = self.world
         now = timezone.now()
         made = ReverseOrder.objects.bulk_create(
             ReverseOrder(
-                number=f"BN{prefix}{i:05d}", external_ref=f"{prefix}-{i}", shop=shop, provider=provider,
-                warehouse=warehouse, owner=owner, reverse_type="customs_return", business_mode="pop",
+                number=f"BN{prefix}{i:05d}", external_ref=f"{prefix}-{i}", shop=w["shop"], provider=w["provider"],
+                warehouse=w["warehouse"], owner=w["owner"], reverse_type="customs_return", business_mode="pop",
                 arrived_at=now, instruction_deadline=now + timedelta(days=15),
             )
             for i in range(count)
@@ -90,11 +161,118 @@ class Command(BaseCommand):
         )
         return [o.number for o in made]
 
+    # --- reads --------------------------------------------------------------------------------------------
+
+    def reads(self, sizes: Sizes) -> list[Row]:
+        actor = actor_for(self.merchant)
+        _token, secret = ApiToken.issue(user=self.merchant, name=f"bench {self.tag}")
+        api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {secret}")
+        console = Client(HTTP_HOST="127.0.0.1")
+        console.force_login(self.merchant)  # not login(): django-axes wants a request there
+
+        newest = selectors.visible_orders(actor).order_by(*NEWEST_FIRST)
+        numbers = list(newest.values_list("number", flat=True))
+        deep_row = newest.only("created_at")[int(len(numbers) * 0.9)]
+        pasted = random.Random(5).sample(numbers, min(100, len(numbers)))
+        counts_params = QueryDict(mutable=True)
+        counts_params.update(LIST_FILTER)
+
+        def get(client, url, params):
+            def call():
+                response = client.get(url, params)
+                if response.status_code != 200:
+                    raise CommandError(f"GET {url} {params}: {response.status_code} {response.content[:300]!r}")
+                return response
+
+            return call
+
+        listed = self.timed("list API, first page (tab+status+warehouse)", get(api, "/api/v1/reverse-orders", LIST_FILTER),
+                            sizes, as_json=True, limit=3)
+        html = self.timed("HTML list page, same filter", get(console, "/orders/", LIST_FILTER), sizes, limit=5)
+        first = self.timed("list API, first page (whole shop)", get(api, "/api/v1/reverse-orders", {}), sizes, as_json=True)
+        deep = self.timed(
+            f"list API, deep page (cursor at 90% of {len(numbers):,})",
+            get(api, "/api/v1/reverse-orders", {"cursor": encode_cursor(NEWEST_FIRST, deep_row)}),
+            sizes, as_json=True,
+        )
+        deep_ratio = median(deep.times) / median(first.times)
+        deep.row.target, deep.row.measured, deep.row.met = "≤ 1.5× first page", f"{deep_ratio:.2f}× first page", deep_ratio <= 1.5
+        searched = self.timed(
+            f"list API, {len(pasted)} pasted numbers",
+            get(api, "/api/v1/reverse-orders", {"numbers": "\n".join(pasted)}), sizes, as_json=True,
+        )
+        goods = self.timed(
+            f"list API, goods name contains “{GOODS_TERM}”", get(api, "/api/v1/reverse-orders", {"goods": GOODS_TERM}), sizes, as_json=True
+        )
+        counts = self.timed(
+            "tab counts (selectors.tab_counts), same filter",
+            lambda: selectors.tab_counts(actor=actor, params=counts_params), sizes,
+        )
+        return [m.row for m in (listed, html, first, deep, searched, goods, counts)]
+
+    def timed(self, label: str, call, sizes: Sizes, *, as_json: bool = False, limit: float | None = None) -> "Timed":
+        """Time `call` against a bare replay of the SQL it sent, interleaved in the same run."""
+        call()  # warm caches and lazy imports; the recorded run is a steady one
+        recorder = bench.Recorder()
+        with connection.execute_wrapper(recorder):
+            call()
+
+        def raw():
+            bench.replay(recorder.statements, as_json=as_json)
+
+        raw()
+        times, raw_times = bench.interleaved(call, raw, sizes.repeat)
+        ratio = median(times) / median(raw_times)
+        row = Row(
+            label, ms(median(times)), ms(p95(times)), ms(median(raw_times)), f"{ratio:.2f}×", str(len(recorder.statements))
+        )
+        if limit is not None:
+            row.target, row.measured, row.met = f"≤ {limit:g}× raw", f"{ratio:.2f}×", ratio <= limit
+        return Timed(row, times)
+
+    # --- writes -------------------------------------------------------------------------------------------
+
+    def batch_pickup(self, sizes: Sizes) -> Row:
+        actor, size = self.world["actor"], sizes.batch
+        product, raw = [], []
+        queries = bench.QueryCounter()
+        for run in range(sizes.batch_repeat):
+            numbers = self.orders(size, f"{self.tag}p{run}")
+            queries.count = 0
+            started = time.perf_counter()
+            with connection.execute_wrapper(queries):
+                services.register_pickup(actor=actor, numbers=numbers, details=self.pickup_details())
+            product.append(time.perf_counter() - started)
+            ids = list(
+                ReverseOrder.objects.filter(number__in=self.orders(size, f"{self.tag}r{run}")).values_list("id", flat=True)
+            )
+            started = time.perf_counter()
+            self.raw_register(ids, actor.user_id)
+            raw.append(time.perf_counter() - started)
+        many = queries.count
+        small = bench.QueryCounter()
+        numbers = self.orders(10, f"{self.tag}s")
+        with connection.execute_wrapper(small):
+            services.register_pickup(actor=actor, numbers=numbers, details=self.pickup_details())
+        ratio = median(product) / median(raw)
+        return Row(
+            f"batch pickup, {size:,} orders", ms(median(product)), ms(p95(product)), ms(median(raw)), f"{ratio:.2f}×",
+            f"{many} (10 orders: {small.count})", "≤ 5× raw, queries as for 10", f"{ratio:.2f}×, {many} vs {small.count}",
+            ratio <= 5 and many == small.count,
+        )
+
+    @staticmethod
+    def pickup_details():
+        return batch.PickupDetails(
+            method=PickupMethod.SELF_PICKUP,
+            self_pickup=batch.SelfPickupDetails(timezone.now() + timedelta(days=1), "张三", "13800138000"),
+        )
+
     @staticmethod
     @transaction.atomic
     def raw_register(ids: list[int], user_id: int) -> None:
         """The floor: the same writes as bare SQL (status update, registration, event and outbox rows)."""
-        now = timezone.now()
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
         marks = ",".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
             cursor.execute(
@@ -120,3 +298,215 @@ class Command(BaseCommand):
                 " FROM reverse_orders_reverseorder WHERE id=%s",
                 [(uuid.uuid4().hex, now, i) for i in ids],
             )
+
+    def bulk_create(self, sizes: Sizes) -> Row:
+        """The provider's API create (calls of bulk_size orders) against the same rows inserted with bare SQL."""
+        _token, secret = ApiToken.issue(user=self.provider, name=f"bench {self.tag}")
+        api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {secret}")
+        warehouse = Warehouse.objects.filter(provider=actor_for(self.provider).organisation).order_by("code").first()
+        shop = self.world["shop"]
+        product, raw = [], []
+        queries = bench.QueryCounter()
+        for call in range(sizes.bulk_calls):
+            body = json.dumps({"orders": [self.new_order(shop, warehouse, f"{call}-{i}") for i in range(sizes.bulk_size)]})
+            queries.count = 0
+            started = time.perf_counter()
+            with connection.execute_wrapper(queries):
+                response = api.post("/api/v1/reverse-orders", body, content_type="application/json")
+            product.append(time.perf_counter() - started)
+            if response.status_code != 201:
+                raise CommandError(f"POST /api/v1/reverse-orders: {response.status_code} {response.content[:300]!r}")
+            rows = self.raw_rows(shop, warehouse, call, sizes.bulk_size)
+            started = time.perf_counter()
+            self.raw_insert(*rows)
+            raw.append(time.perf_counter() - started)
+        ratio = median(product) / median(raw)
+        return Row(
+            f"provider bulk create via API, {sizes.bulk_calls} calls × {sizes.bulk_size:,} orders (per call)",
+            ms(median(product)), ms(p95(product)), ms(median(raw)), f"{ratio:.2f}×", str(queries.count),
+            "≤ 2× raw", f"{ratio:.2f}×", ratio <= 2,
+        )
+
+    def new_order(self, shop, warehouse, ref: str) -> dict:
+        return {
+            "external_ref": f"bench-{self.tag}-{ref}", "shop": shop.code, "warehouse": warehouse.code,
+            "reverse_type": "customs_return", "business_mode": "pop",
+            "owner": {"id": "BENCH", "name": "Bench owner"},
+            "sales_return_no": f"ST{ref}", "order_no": f"69{ref}", "inbound_tracking_number": f"EM{ref}CN", "reason": "",
+            "lines": [
+                {"product_id": "3501", "product_name": "眼罩", "goods_id": "70001", "goods_name": "蒸汽眼罩 12片", "quantity": 1},
+                {"product_id": "3502", "product_name": "洗发水", "goods_id": "70002", "goods_name": "洗发水 500ml", "quantity": 2},
+            ],
+        }
+
+    def raw_rows(self, shop, warehouse, call: int, count: int):
+        """The rows the API call writes (orders, lines, events, outbox), prepared before the clock starts."""
+        now = timezone.now()
+        owner = self.world["owner"]
+        orders, lines, events, outbox = [], [], [], []
+        for i in range(count):
+            ref = f"r{call}-{i}"
+            order = ReverseOrder(
+                number=f"BR{self.tag}{call:02d}{i:05d}", external_ref=f"bench-{self.tag}-{ref}", shop=shop,
+                provider_id=warehouse.provider_id, warehouse=warehouse, owner=owner, reverse_type="customs_return",
+                business_mode="pop", sales_return_no=f"ST{ref}", order_no=f"69{ref}", inbound_tracking_number=f"EM{ref}CN",
+                instruction_deadline=now + timedelta(days=15), created_at=now, updated_at=now,
+            )
+            order_lines = [OrderLine(order=order, **line) for line in self.new_order(shop, warehouse, ref)["lines"]]
+            orders.append(order)
+            lines += [(i, line) for line in order_lines]
+            events.append((i, Event(order=order, kind="created", actor_id=self.provider.pk, actor_label="gen-provider", at=now)))
+            data = order_data(order, lines=order_lines)
+            outbox.append(
+                OutboxMessage(
+                    event_type="reverse_order.created", order_number=order.number, shop_id=shop.pk,
+                    provider_id=warehouse.provider_id, payload={"type": "reverse_order.created", "timestamp": now.isoformat(), "data": data},
+                    created_at=now,
+                )
+            )
+        order_columns = bench.insert_columns(ReverseOrder)
+        order_rows = [bench.db_row(o, order_columns) for o in orders]
+
+        def children(model, pairs):
+            columns = [c for c in bench.insert_columns(model) if c != "order_id"]
+            return columns, [(i, bench.db_row(obj, columns)) for i, obj in pairs]
+
+        outbox_columns = bench.insert_columns(OutboxMessage)
+        return order_columns, order_rows, children(OrderLine, lines), children(Event, events), (
+            outbox_columns, [bench.db_row(m, outbox_columns) for m in outbox]
+        )
+
+    @staticmethod
+    @transaction.atomic
+    def raw_insert(order_columns, order_rows, lines, events, outbox) -> None:
+        with connection.cursor() as cursor:
+            ids = bench.bare_insert(cursor, ReverseOrder, order_columns, order_rows, returning=True)
+            for model, (columns, rows) in ((OrderLine, lines), (Event, events)):
+                bench.bare_insert(cursor, model, ["order_id", *columns], [(ids[i], *row) for i, row in rows])
+            bench.bare_insert(cursor, OutboxMessage, *outbox)
+
+    # --- the export, in a child process so its peak memory is its own --------------------------------------
+
+    def export(self, sizes: Sizes) -> Row:
+        newest = selectors.visible_orders(actor_for(self.merchant)).order_by(*NEWEST_FIRST)
+        total = newest.count()
+        params = {}
+        if total > sizes.export:  # the newest `export` orders: from the created time of the last one
+            params["time_from"] = newest.only("created_at")[sizes.export - 1].created_at.isoformat()
+        process = bench.child("export", {"user": self.merchant.username, "query": urlencode(params)})
+        out, _err = process.communicate(timeout=1800)
+        if process.returncode:
+            raise CommandError(f"export child failed ({process.returncode}): {out[-500:]}")
+        result = json.loads(out.strip().splitlines()[-1])
+        peak = result["peak_kb"] / 1024
+        return Row(
+            f"CSV export, {result['rows']:,} orders ({result['bytes'] / 1e6:,.0f} MB), child process",
+            ms(result["seconds"]), queries=str(result["queries"]), target="peak RSS < 200 MB",
+            measured=f"{peak:,.0f} MB (at start {result['start_kb'] / 1024:,.0f} MB)", met=peak < 200,
+        )
+
+    def export_child(self, *, user: str, query: str) -> None:
+        start_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(get_user_model().objects.get(username=user))
+        queries = bench.QueryCounter()
+        size = lines = 0
+        started = time.perf_counter()
+        with connection.execute_wrapper(queries):
+            response = client.get("/orders/export.csv?" + query)
+            for chunk in response.streaming_content:
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+        seconds = time.perf_counter() - started
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        result = {"seconds": seconds, "bytes": size, "rows": lines - 1, "queries": queries.count, "start_kb": start_kb, "peak_kb": peak_kb}
+        self.stdout.write(json.dumps(result))
+
+    # --- webhooks: separate worker processes against a local receiver ----------------------------------------
+
+    def webhooks(self, sizes: Sizes) -> list[Row]:
+        receiver = bench.Receiver()
+        shop = self.world["shop"]
+        endpoint = WebhookEndpoint.objects.create(organisation=shop, url=receiver.url, secret=signing.new_secret())
+        try:
+            one = self.deliver(endpoint, receiver, sizes, workers=1)
+            four = self.deliver(endpoint, receiver, sizes, workers=4)
+        finally:
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=False)
+            receiver.stop()
+        rows = []
+        for workers, (rate, delivered, attempts, duplicates) in ((1, one), (4, four)):
+            rows.append(
+                Row(
+                    f"webhooks, {workers} worker{'s' if workers > 1 else ''} × {SENDERS} senders: {delivered:,} of"
+                    f" {sizes.webhooks:,} delivered, {attempts:,} attempts",
+                    measured=f"{rate:,.0f}/s, {duplicates} duplicates",
+                )
+            )
+        gain = four[0] / one[0] if one[0] else 0
+        rows[1].target = "≥ 3× one worker, no duplicates"
+        rows[1].measured = f"{four[0]:,.0f}/s = {gain:.2f}× one worker, {four[3]} duplicates"
+        rows[1].met = gain >= 3 and one[3] == four[3] == 0 and one[1] == four[1] == sizes.webhooks
+        return rows
+
+    def deliver(self, endpoint, receiver, sizes: Sizes, *, workers: int) -> tuple[float, int, int, int]:
+        """Queue `sizes.webhooks` deliveries held back, start the workers, release the deliveries at once and
+        wait until all are delivered (or time is up). Returns (deliveries/s, delivered, attempts, duplicates)."""
+        sample = selectors.order_list(actor=self.world["actor"], params=QueryDict()).qs.first()
+        payload = {"type": "reverse_order.created", "timestamp": timezone.now().isoformat(), "data": order_data(sample)}
+        now = timezone.now()
+        messages = OutboxMessage.objects.bulk_create(
+            OutboxMessage(
+                event_type="reverse_order.created", order_number=sample.number, shop_id=sample.shop_id,
+                provider_id=sample.provider_id, payload=payload, created_at=now,
+            )
+            for _ in range(sizes.webhooks)
+        )
+        while fan_out(limit=1000):  # this and every other waiting message, so the workers only deliver
+            pass
+        ours = WebhookDelivery.objects.filter(endpoint=endpoint, message_id__in=[m.pk for m in messages])
+        ours.update(next_attempt_at=now + timedelta(days=1))
+        processes = [bench.child("worker", {"seconds": sizes.webhook_seconds}) for _ in range(workers)]
+        try:
+            for process in processes:
+                if process.stdout.readline().strip() != "ready":
+                    raise CommandError("a webhook worker did not start")
+            released = timezone.now()
+            ours.update(next_attempt_at=released)
+            deadline = time.monotonic() + sizes.webhook_seconds
+            while ours.filter(state=WebhookDelivery.State.PENDING).exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            for process in processes:
+                process.send_signal(signal.SIGTERM)
+            for process in processes:
+                process.communicate(timeout=60)
+        delivered = ours.filter(state=WebhookDelivery.State.DELIVERED)
+        count = delivered.count()
+        last = delivered.aggregate(last=Max("delivered_at"))["last"] or released
+        seconds = max((last - released).total_seconds(), 1e-3)
+        attempts = DeliveryAttempt.objects.filter(delivery__in=ours).count()
+        ids = {f"msg_{m.message_id.hex}" for m in messages}
+        with receiver.lock:
+            duplicates = sum(n - 1 for key, n in receiver.seen.items() if key in ids and n > 1)
+        return count / seconds, count, attempts, duplicates
+
+    def worker_child(self, *, seconds: float) -> None:
+        """The worker's webhook rounds (fan out, then deliver in a pool of senders) until SIGTERM or `seconds`;
+        the deadline sweep is left out so the benchmark data stays as generated."""
+        running = [True]
+        signal.signal(signal.SIGTERM, lambda *args: running.clear())
+        deadline = time.monotonic() + seconds
+        with ThreadPoolExecutor(SENDERS, thread_name_prefix="webhook") as pool:
+            self.stdout.write("ready")
+            self.stdout.flush()
+            while running and time.monotonic() < deadline:
+                close_old_connections()
+                if not (fan_out() | deliver_due(pool=pool)):
+                    time.sleep(0.05)
+
+
+@dataclass
+class Timed:
+    row: Row
+    times: list[float]
