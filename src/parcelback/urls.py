@@ -14,4 +14,5 @@ urlpatterns = [
     path("", console.home, name="home"),
     path("", include("parcelback.accounts.urls")),
     path("orders/", include("parcelback.reverse_orders.urls")),
+    path("webhooks/", include("parcelback.webhooks.urls")),
 ]

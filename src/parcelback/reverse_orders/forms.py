@@ -32,6 +32,7 @@ PROBLEMS = {
     "must_be_positive": _("须为正整数"),
     "unknown_shop": _("未知店铺"),
     "unknown_warehouse": _("未知仓库,或不是您的仓库"),
+    "invalid_url": _("请填写以 http:// 或 https:// 开头的网址"),
 }
 
 

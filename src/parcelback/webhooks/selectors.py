@@ -14,6 +14,12 @@ def deliveries_for(*, actor: Actor, endpoint_id: int, limit: int = 100):
     return endpoint.deliveries.select_related("message").prefetch_related("log").order_by("-id")[:limit]
 
 
+def delivery_log(*, endpoint: WebhookEndpoint):
+    """The console's log of one endpoint (already resolved through `endpoint_for`), newest first; the
+    payloads stay in the database, a page shows only what was sent when and how it was answered."""
+    return endpoint.deliveries.select_related("message").defer("message__payload").order_by("-id")
+
+
 def endpoint_for(*, actor: Actor, endpoint_id: int) -> WebhookEndpoint:
     endpoint = WebhookEndpoint.objects.visible_to(actor).filter(pk=endpoint_id).first()
     if endpoint is None:
