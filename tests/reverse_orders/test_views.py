@@ -699,3 +699,19 @@ def test_csv_template_imports_as_it_is(client, world):
     response = client.post("/orders/import/", {"file": SimpleUploadedFile("t.csv", template, content_type="text/csv")})
     assert response.status_code == 302
     assert ReverseOrder.objects.get(external_ref="DEMO-REF-1").lines.count() == 2
+
+
+def test_list_filter_takes_300_pasted_numbers(client, world):
+    """What people paste from a spreadsheet: one number a line, through the GET form (gunicorn allows the long URL)."""
+    from .test_query_counts import bulk_orders
+
+    numbers = bulk_orders(world, 300, prefix="RV")
+    pasted = "\r\n".join(numbers)
+    response = client_for(client, world.merchant1).get(
+        "/orders/", {"tab": "all", "number_type": "number", "numbers": pasted, "per_page": "100"}
+    )
+    assert response.status_code == 200
+    assert len(response.wsgi_request.get_full_path()) > 4094  # gunicorn's default limit
+    html = response.content.decode()
+    assert "共 300 条" in html and html.count('class="mono" href="/orders/RV') == 100
+    assert numbers[0] in html and pasted in html  # the textarea keeps what was pasted

@@ -23,5 +23,10 @@ class Command(BaseCommand):
             "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
             # A large export streams for longer than gunicorn's default 30 s.
             "--timeout", "300",
+            # The list page's filters live in the URL, and people paste hundreds of numbers into 单号 (a batch takes
+            # up to 1,000: ~20 KB of query string). Gunicorn answers 414 above 4 KB by default and caps any other
+            # value at 8 KB, so 0 ("unlimited"; gunicorn still stops at 1 MB): the request line is bounded by the
+            # proxy in front (nginx: large_client_header_buffers) and Django's own limits on what it parses.
+            "--limit-request-line", "0",
         ]
         os.execv(sys.executable, argv)
