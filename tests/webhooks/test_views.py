@@ -228,3 +228,18 @@ def test_endpoint_list_costs_a_fixed_number_of_queries(client, world):
     with CaptureQueriesContext(connection) as captured:
         client.get("/webhooks/")
     assert len(captured) == 4
+
+
+def test_pages_speak_english_when_chosen(client, world):
+    endpoint = endpoint_of(world.merchant1, event_types=["exception.raised"])
+    failed_delivery(world, endpoint)
+    client_for(client, world.merchant1)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/webhooks/"})
+    listing = client.get("/webhooks/").content.decode()
+    assert "Add a webhook endpoint" in listing and "Delivery log" in listing and "Raise exception" in listing
+    log = client.get(f"/webhooks/{endpoint.pk}/deliveries/").content.decode()
+    assert "Redeliver" in log and "Failed" in log and "Attempts" in log
+    refused = client.post("/webhooks/", {"url": "ftp://x.example.com/"}).content.decode()
+    assert "Enter a URL starting with http:// or https://" in refused
+    tokens = client.get("/tokens/").content.decode()
+    assert "Create token" in tokens and "API tokens" in tokens

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from parcelback.core.errors import Refused
@@ -30,7 +30,8 @@ class LogoutView(auth_views.LogoutView):
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label=_l("用途"), required=False, max_length=80, widget=forms.TextInput(attrs={"placeholder": _l("例如:WMS 同步")})
+        label=gettext_lazy("用途"), required=False, max_length=80,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("例如:WMS 同步")}),
     )
 
 

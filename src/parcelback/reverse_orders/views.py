@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from parcelback.accounts.actors import Actor, actor_for
@@ -98,8 +98,8 @@ def put_refusal(form, refused: Refused) -> None:
 
 # Where a batch names the action, the reverse-type refusal says which type cannot take it (as in the design).
 TYPE_REFUSALS = {
-    Action.REGISTER_PICKUP: _l("%(type)s单不可登记提货"),
-    Action.CONFIRM_DESTRUCTION: _l("%(type)s单不可确认销毁"),
+    Action.REGISTER_PICKUP: gettext_lazy("%(type)s单不可登记提货"),
+    Action.CONFIRM_DESTRUCTION: gettext_lazy("%(type)s单不可确认销毁"),
 }
 
 
@@ -335,45 +335,45 @@ def batch_destroy(request):
 
 
 EVENT_LABELS = {
-    "created": _l("创建"),
-    "arrived": _l("登记到仓"),
-    "pickup_registered": _l("登记提货"),
-    "destruction_confirmed": _l("确认销毁"),
-    "handed_over": _l("已提货"),
-    "forwarded": _l("已转寄"),
-    "destroyed": _l("已销毁"),
-    "cancelled": _l("已取消"),
-    "deadline_near": _l("即将超期提醒"),
-    "overdue": _l("超期未处理"),
-    "exception_raised": _l("上报异常"),
-    "exception_commented": _l("异常留言"),
-    "exception_resolved": _l("异常完结"),
+    "created": gettext_lazy("创建"),
+    "arrived": gettext_lazy("登记到仓"),
+    "pickup_registered": gettext_lazy("登记提货"),
+    "destruction_confirmed": gettext_lazy("确认销毁"),
+    "handed_over": gettext_lazy("已提货"),
+    "forwarded": gettext_lazy("已转寄"),
+    "destroyed": gettext_lazy("已销毁"),
+    "cancelled": gettext_lazy("已取消"),
+    "deadline_near": gettext_lazy("即将超期提醒"),
+    "overdue": gettext_lazy("超期未处理"),
+    "exception_raised": gettext_lazy("上报异常"),
+    "exception_commented": gettext_lazy("异常留言"),
+    "exception_resolved": gettext_lazy("异常完结"),
 }
 DATA_LABELS = {
-    "arrived_at": _l("到仓时间"),
-    "method": _l("方式"),
-    "remark": _l("备注"),
-    "expected_pickup_at": _l("预计提货时间"),
-    "picker_name": _l("提货人"),
-    "picker_phone": _l("联系方式"),
-    "recipient_name": _l("收货人"),
-    "recipient_phone": _l("联系方式"),
-    "country": _l("国家/地区"),
-    "province": _l("省/州"),
-    "city": _l("城市"),
-    "district": _l("区/县"),
-    "street": _l("详细地址"),
-    "postcode": _l("邮编"),
-    "handed_to": _l("交付给"),
-    "carrier": _l("承运商"),
-    "tracking_number": _l("运单号"),
-    "destroyed_at": _l("销毁时间"),
-    "evidence_files": _l("凭证文件数"),
-    "reason": _l("原因"),
-    "type": _l("异常类型"),
-    "description": _l("异常描述"),
-    "body": _l("留言"),
-    "note": _l("处理结果"),
+    "arrived_at": gettext_lazy("到仓时间"),
+    "method": gettext_lazy("方式"),
+    "remark": gettext_lazy("备注"),
+    "expected_pickup_at": gettext_lazy("预计提货时间"),
+    "picker_name": gettext_lazy("提货人"),
+    "picker_phone": gettext_lazy("联系方式"),
+    "recipient_name": gettext_lazy("收货人"),
+    "recipient_phone": gettext_lazy("联系方式"),
+    "country": gettext_lazy("国家/地区"),
+    "province": gettext_lazy("省/州"),
+    "city": gettext_lazy("城市"),
+    "district": gettext_lazy("区/县"),
+    "street": gettext_lazy("详细地址"),
+    "postcode": gettext_lazy("邮编"),
+    "handed_to": gettext_lazy("交付给"),
+    "carrier": gettext_lazy("承运商"),
+    "tracking_number": gettext_lazy("运单号"),
+    "destroyed_at": gettext_lazy("销毁时间"),
+    "evidence_files": gettext_lazy("凭证文件数"),
+    "reason": gettext_lazy("原因"),
+    "type": gettext_lazy("异常类型"),
+    "description": gettext_lazy("异常描述"),
+    "body": gettext_lazy("留言"),
+    "note": gettext_lazy("处理结果"),
 }
 
 DATA_CHOICES = {"method": dict(PickupMethod.choices), "type": dict(OrderException.Type.choices)}

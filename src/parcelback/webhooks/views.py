@@ -55,9 +55,8 @@ def endpoints(request):
     rows = list(selectors.endpoints_for(actor=actor))
     for endpoint in rows:
         endpoint.event_labels = [event_label(t) for t in endpoint.event_types]
-    return page(
-        request, "webhooks/endpoints.html", {"endpoints": rows, "form": form, "may_manage": may_manage(actor)}, status=status
-    )
+    context = {"endpoints": rows, "form": form, "may_manage": may_manage(actor)}
+    return page(request, "webhooks/endpoints.html", context, status=status)
 
 
 @login_required
@@ -131,8 +130,10 @@ def redeliver(request, endpoint_id: int, delivery_id: int):
         if refused.code == Code.NOT_FOUND:
             raise Http404 from None
         return render_log(request, endpoint, error=refused.message, status=refused.http_status)
+    message = delivery.message
     messages.success(
-        request, _("已重新加入推送队列:%(event)s %(number)s") % {"event": event_label(delivery.message.event_type), "number": delivery.message.order_number}
+        request,
+        _("已重新加入推送队列:%(event)s %(number)s") % {"event": event_label(message.event_type), "number": message.order_number},
     )
     back = request.POST.get("page", "")
     return redirect(reverse("webhooks:deliveries", args=[endpoint.pk]) + (f"?page={back}" if back.isdigit() else ""))
