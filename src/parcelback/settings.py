@@ -193,6 +193,8 @@ CONTENT_SECURITY_POLICY = {
 PARCELBACK_DEFAULT_DEADLINE_DAYS = 15
 # The most orders one batch action or one create call may carry.
 PARCELBACK_MAX_BATCH = 1000
+# Above this many rows an export is written by the worker (progress page, then a download) instead of streamed.
+PARCELBACK_EXPORT_STREAM_MAX = int(os.environ.get("PARCELBACK_EXPORT_STREAM_MAX", "20000"))
 # API requests one token may make per period (per server process), answered 429 with Retry-After beyond it.
 PARCELBACK_API_RATE = os.environ.get("PARCELBACK_API_RATE", "1200/min")
 # Whether webhooks may go to private, loopback or link-local addresses: on for a local install (a receiver on

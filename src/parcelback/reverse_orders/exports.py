@@ -1,5 +1,6 @@
 """The filtered list as CSV or XLSX, streamed: rows are read in chunks and never all held in memory."""
 import csv
+import io
 import tempfile
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -74,7 +75,7 @@ class _Line:
         return value
 
 
-def _filename(ext: str) -> str:
+def filename(ext: str) -> str:
     return f"reverse-orders-{timezone.localtime():%Y%m%d-%H%M%S}.{ext}"
 
 
@@ -88,20 +89,46 @@ def csv_response(queryset) -> StreamingHttpResponse:
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename("csv")}"'
     return response
 
 
 def xlsx_response(queryset) -> FileResponse:
     """openpyxl's write-only mode streams rows to disk; the finished file is then streamed to the client."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("直邮逆向管理"))
-    sheet.append(headers())
-    for row in rows(queryset):
-        sheet.append(row)
     target = tempfile.TemporaryFile()
-    workbook.save(target)
+    write_file(queryset, "xlsx", target)
     target.seek(0)
-    return FileResponse(target, as_attachment=True, filename=_filename("xlsx"), content_type=XLSX_TYPE)
+    return FileResponse(target, as_attachment=True, filename=filename("xlsx"), content_type=XLSX_TYPE)
+
+
+def write_file(queryset, fmt: str, target, *, progress=None) -> int:
+    """The export as a file into `target` (binary, seekable), the same bytes a download would carry; for a
+    background export, `progress(rows_so_far)` is called every CHUNK rows. Returns the number of rows."""
+    written = 0
+
+    def counted():
+        nonlocal written
+        for row in rows(queryset):
+            yield row
+            written += 1
+            if progress and written % CHUNK == 0:
+                progress(written)
+
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("直邮逆向管理"))
+        sheet.append(headers())
+        for row in counted():
+            sheet.append(row)
+        workbook.save(target)
+    else:
+        text = io.TextIOWrapper(target, encoding="utf-8", newline="")
+        text.write("\ufeff")
+        writer = csv.writer(text)
+        writer.writerow(headers())
+        writer.writerows(counted())
+        text.flush()
+        text.detach()  # leave `target` open for the caller
+    return written

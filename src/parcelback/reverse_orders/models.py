@@ -319,3 +319,36 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.kind} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class ExportJob(models.Model):
+    """A list export too large to stream within one request: the worker writes the file to storage and the
+    requester downloads it when done. The row is the job: claimed with a lease like a webhook delivery."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The list page's query string: the worker applies the same filterset, as the same user.
+    params = models.TextField(blank=True)
+    fmt = models.CharField(max_length=4)
+    # The requester's language and time zone, so the file reads as the streamed one would have.
+    language = models.CharField(max_length=10)
+    time_zone = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/", blank=True)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["state", "id"], name="export_job_queue")]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.fmt}, {self.state})"

@@ -6,7 +6,7 @@ from parcelback.accounts.actors import Actor
 from parcelback.core.errors import Code, Refused
 
 from .filters import TABS, ReverseOrderFilter
-from .models import Event, ExceptionComment, OrderException, OrderLine, ReverseOrder, ReverseType
+from .models import Event, ExceptionComment, ExportJob, OrderException, OrderLine, ReverseOrder, ReverseType
 
 LIST_RELATED = ("shop", "warehouse", "owner")
 
@@ -146,3 +146,11 @@ def deadline_due(
     if lock and connection.features.has_select_for_update:
         queryset = queryset.select_for_update(of=("self",))
     return list(queryset.prefetch_related("lines")[:limit])
+
+
+def export_job(*, actor: Actor, job_id: int):
+    """A background export, visible only to the person who asked for it."""
+    job = ExportJob.objects.filter(user_id=actor.user_id, pk=job_id).first() if actor.user_id else None
+    if job is None:
+        raise Refused(Code.NOT_FOUND)
+    return job

@@ -29,6 +29,7 @@ from .models import (
     ExceptionComment,
     ExceptionState,
     Execution,
+    ExportJob,
     NumberSequence,
     OrderException,
     OrderLine,
@@ -616,3 +617,14 @@ def flag_overdue(*, now: datetime | None = None, limit: int = 500) -> int:
                 continue  # it moved on meanwhile (instructed, cancelled, or an exception opened): nothing is kept
             flagged += 1
     return flagged
+
+
+def start_export(*, actor: Actor, params: str, fmt: str, total: int, language: str, time_zone: str) -> ExportJob:
+    """A list too large to stream in one request becomes a job for the worker; anyone who may read may export."""
+    if actor.role is None or actor.user_id is None:
+        raise Refused(Code.NOT_PERMITTED)
+    if fmt not in ("csv", "xlsx"):
+        raise Refused(Code.INVALID, field="fmt")
+    return ExportJob.objects.create(
+        user_id=actor.user_id, params=params, fmt=fmt, total=total, language=language, time_zone=time_zone
+    )

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -219,13 +219,66 @@ def order_list(request):
 @login_required
 @require_GET
 def export(request, fmt: str):
-    """The filtered list as a file, streamed row by row."""
+    """The filtered list as a file, streamed row by row; above PARCELBACK_EXPORT_STREAM_MAX rows the page
+    offers to have the worker write it instead (a GET starts nothing)."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
     filterset = selectors.order_list(actor=actor_of(request), params=request.GET)
+    total = filterset.qs.count()
+    if total > settings.PARCELBACK_EXPORT_STREAM_MAX:
+        context = {"fmt": fmt, "total": total, "params": request.GET.urlencode(), "back": request.GET.urlencode()}
+        return page(request, "reverse_orders/export_start.html", context)
     if fmt == "xlsx":
         return exports.xlsx_response(filterset.qs)
     return exports.csv_response(filterset.qs)
+
+
+@login_required
+@require_POST
+def start_export(request):
+    """Queue a large export for the worker and follow its progress."""
+    actor = actor_of(request)
+    params = request.POST.get("params", "")
+    fmt = request.POST.get("fmt", "")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    total = selectors.order_list(actor=actor, params=QueryDict(params)).qs.count()
+    try:
+        job = services.start_export(
+            actor=actor, params=params, fmt=fmt, total=total,
+            language=request.LANGUAGE_CODE, time_zone=timezone.get_current_timezone_name(),
+        )
+    except Refused as refused:
+        messages.error(request, refused.message)
+        return redirect("orders:list")
+    return redirect("orders:export_job", job_id=job.pk)
+
+
+def export_job_or_404(request, job_id: int):
+    try:
+        return selectors.export_job(actor=actor_of(request), job_id=job_id)
+    except Refused:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def export_job(request, job_id: int):
+    """A background export's progress; the page refreshes itself until the file is ready."""
+    job = export_job_or_404(request, job_id)
+    percent = min(100, job.rows_written * 100 // job.total) if job.total else 0
+    return page(request, "reverse_orders/export_job.html", {"job": job, "percent": percent})
+
+
+@login_required
+@require_GET
+def export_download(request, job_id: int):
+    job = export_job_or_404(request, job_id)
+    if job.state != job.State.DONE or not job.file:
+        raise Http404
+    content_type = exports.XLSX_TYPE if job.fmt == "xlsx" else "text/csv; charset=utf-8"
+    name = job.file.name.rsplit("/", 1)[-1]
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
 
 
 # --- the merchant's batch actions ----------------------------------------------------------------------

@@ -14,17 +14,17 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 
 from django.core.management.base import BaseCommand
-from django.db import OperationalError, close_old_connections
+from django.db import OperationalError, close_old_connections, connection
 
 from parcelback.core.idempotency import purge_expired
-from parcelback.reverse_orders.jobs import sweep_deadlines
+from parcelback.reverse_orders.jobs import run_next_export, sweep_deadlines
 from parcelback.webhooks.delivery import deliver_due, fan_out
 
 logger = logging.getLogger("parcelback.worker")
 
 
 class Command(BaseCommand):
-    help = "Run background jobs: webhook fan-out and delivery, the deadline sweep. Several may run at once."
+    help = "Run background jobs: webhook fan-out and delivery, the deadline sweep, large exports. Several may run at once."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="do one round of every job, then exit")
@@ -44,7 +44,10 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         senders = ThreadPoolExecutor(concurrency, thread_name_prefix="webhook") if concurrency > 1 else nullcontext()
-        with senders as pool:
+        # Large exports take minutes: one at a time in their own thread, so webhooks keep flowing meanwhile.
+        self.exporter = ThreadPoolExecutor(1, thread_name_prefix="export")
+        self.export_running = None
+        with senders as pool, self.exporter:
             self.loop(pool, once=once, interval=interval, sweep_every=sweep_every)
         self.stdout.write("Parcelback worker stopped.")
 
@@ -55,6 +58,10 @@ class Command(BaseCommand):
             busy = False
             try:
                 busy = bool(fan_out()) | bool(deliver_due(pool=pool))
+                if once:
+                    busy |= run_next_export()
+                elif self.export_running is None or self.export_running.done():
+                    self.export_running = self.exporter.submit(self.export_in_thread)
                 if once or time.monotonic() - last_sweep >= sweep_every:
                     last_sweep = time.monotonic()
                     done = sweep_deadlines()
@@ -67,6 +74,13 @@ class Command(BaseCommand):
                 break
             if not busy:
                 time.sleep(interval)
+
+    @staticmethod
+    def export_in_thread() -> bool:
+        try:
+            return run_next_export()
+        finally:
+            connection.close()  # this thread's own connection
 
     def stop(self, signum, frame):
         self.running = False
