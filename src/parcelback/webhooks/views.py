@@ -14,7 +14,6 @@ from parcelback.reverse_orders.views import actor_of, go, page, put_refusal
 
 from . import selectors, services
 from .forms import EndpointForm, event_label
-from .models import WebhookDelivery
 
 LOG_PAGE_SIZE = 50
 
@@ -103,7 +102,6 @@ def render_log(request, endpoint, *, error: str | None = None, status: int = 200
             "deliveries": deliveries,
             "page_obj": page_obj,
             "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
-            "states": dict(WebhookDelivery.State.choices),
             "may_manage": may_manage(actor),
             "error": error,
         },
