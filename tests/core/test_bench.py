@@ -19,8 +19,10 @@ PATHS = [
     "batch pickup",
     "provider bulk create via API",
     "CSV export",
-    "webhooks, 1 worker",
-    "webhooks, 4 workers",
+    "webhooks to an instant receiver, 1 worker",
+    "webhooks to an instant receiver, 4 workers",
+    "webhooks to a receiver answering in 50 ms, 1 worker",
+    "webhooks to a receiver answering in 50 ms, 4 workers",
 ]
 
 

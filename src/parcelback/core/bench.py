@@ -117,6 +117,7 @@ def bare_insert(cursor, model, columns: list[str], rows: list[tuple], *, returni
 class _Hook(BaseHTTPRequestHandler):
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        time.sleep(self.server.delay)
         with self.server.lock:
             self.server.seen[self.headers.get("webhook-id", "")] += 1
         self.send_response(204)
@@ -127,13 +128,15 @@ class _Hook(BaseHTTPRequestHandler):
 
 
 class Receiver(ThreadingHTTPServer):
-    """Accepts every webhook with 204 and counts each message id, so a duplicate delivery shows."""
+    """Accepts every webhook with 204 (after `delay` seconds, as a remote receiver would take) and counts each
+    message id, so a duplicate delivery shows."""
 
     daemon_threads = True
     request_queue_size = 256  # many senders at once must not be refused at the door
 
     def __init__(self):
         self.seen: Counter[str] = Counter()
+        self.delay = 0.0
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), _Hook)
         threading.Thread(target=self.serve_forever, daemon=True).start()

@@ -62,6 +62,7 @@ LIST_FILTER = {"tab": "customs_return", "status": "awaiting_instruction", "wareh
 NEWEST_FIRST = ORDERINGS["-created"]
 SENDERS = 8  # webhook senders per worker, as `parcelback worker` by default
 GOODS_TERM = "红参"
+RECEIVER_DELAY = 0.05  # seconds a "remote" webhook receiver takes to answer
 
 
 class Command(BaseCommand):
@@ -126,7 +127,8 @@ class Command(BaseCommand):
                 " SQL the path sent through a bare cursor (+ `json.dumps` for the API). The batch and the bulk create"
                 " are compared with the same rows written by bare SQL. The export runs in a child process whose peak"
                 " RSS is reported. Webhook workers are separate processes running the worker's fan-out and delivery"
-                f" ({SENDERS} senders each) against a receiver on 127.0.0.1.",
+                f" ({SENDERS} senders each) against a receiver on 127.0.0.1 that answers at once, then in"
+                f" {RECEIVER_DELAY * 1000:.0f} ms; deliveries are released together once every worker is up.",
             ]
         )
 
@@ -444,21 +446,31 @@ class Command(BaseCommand):
     # --- webhooks: separate worker processes against a local receiver ----------------------------------------
 
     def webhooks(self, sizes: Sizes) -> list[Row]:
+        """One worker against four, with a receiver that answers at once (our own cost per delivery) and with one
+        that takes RECEIVER_DELAY (a remote receiver: the senders mostly wait)."""
         receiver = bench.Receiver()
-        shop = self.world["shop"]
-        endpoint = WebhookEndpoint.objects.create(organisation=shop, url=receiver.url, secret=signing.new_secret())
+        endpoint = WebhookEndpoint.objects.create(organisation=self.world["shop"], url=receiver.url, secret=signing.new_secret())
+        rows = []
         try:
-            one = self.deliver(endpoint, receiver, sizes, workers=1)
-            four = self.deliver(endpoint, receiver, sizes, workers=4)
+            for delay in (0.0, RECEIVER_DELAY):
+                receiver.delay = delay
+                one = self.deliver(endpoint, receiver, sizes, workers=1)
+                four = self.deliver(endpoint, receiver, sizes, workers=4)
+                rows += self.webhook_rows(sizes, delay, one, four)
         finally:
             WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=False)
             receiver.stop()
+        return rows
+
+    @staticmethod
+    def webhook_rows(sizes: Sizes, delay: float, one, four) -> list[Row]:
+        receiver = f"a receiver answering in {delay * 1000:.0f} ms" if delay else "an instant receiver"
         rows = []
         for workers, (rate, delivered, attempts, duplicates, cpu) in ((1, one), (4, four)):
             rows.append(
                 Row(
-                    f"webhooks, {workers} worker{'s' if workers > 1 else ''} × {SENDERS} senders: {delivered:,} of"
-                    f" {sizes.webhooks:,} delivered, {attempts:,} attempts, workers' CPU {cpu:.1f} s",
+                    f"webhooks to {receiver}, {workers} worker{'s' if workers > 1 else ''} × {SENDERS} senders:"
+                    f" {delivered:,} of {sizes.webhooks:,} delivered, {attempts:,} attempts, workers' CPU {cpu:.1f} s",
                     measured=f"{rate:,.0f}/s, {duplicates} duplicates",
                 )
             )
