@@ -9,6 +9,7 @@ gen-provider the first provider.
 """
 import argparse
 import json
+import os
 import random
 import resource
 import signal
@@ -94,26 +95,26 @@ class Command(BaseCommand):
             raise CommandError("No generated data: run `parcelback generate --orders N` first, or pass --generate N.")
         self.merchant, self.provider = users["gen-merchant"], users["gen-provider"]
         self.tag = uuid.uuid4().hex[:8]
-        started = timezone.now()
+        started, load = timezone.now(), os.getloadavg()[0]
         orders, lines = ReverseOrder.objects.count(), OrderLine.objects.count()
         self.world = self.setup()
         # The per-token rate limit stays on (its cost is part of the path); only its ceiling is out of the way.
         with override_settings(PARCELBACK_API_RATE="1000000/min"):
             rows = [*self.reads(sizes), self.batch_pickup(sizes), self.bulk_create(sizes), self.export(sizes), *self.webhooks(sizes)]
-        report = self.report(rows, quick=quick, sizes=sizes, started=started, orders=orders, lines=lines)
+        report = self.report(rows, quick=quick, sizes=sizes, started=started, orders=orders, lines=lines, load=load)
         self.stdout.write(report)
         path = Path(output)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(bench.replace_section(path.read_text() if path.exists() else "", connection.vendor, report))
         self.stdout.write(f"Wrote {path}")
 
-    def report(self, rows, *, quick, sizes, started, orders, lines) -> str:
+    def report(self, rows, *, quick, sizes, started, orders, lines, load) -> str:
         title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(connection.vendor, connection.vendor)
         return "\n".join(
             [
                 f"## {title}" + (" — quick smoke run, not a measurement" if quick else ""),
                 "",
-                f"- **Machine**: {bench.machine()}",
+                f"- **Machine**: {bench.machine()}; load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end",
                 f"- **Database**: {bench.database()}",
                 f"- **Rows**: {orders:,} reverse orders, {lines:,} goods lines (before the run)",
                 f"- **Commit**: {bench.commit()}",
