@@ -190,8 +190,8 @@ class Command(BaseCommand):
             return call
 
         listed = self.timed("list API, first page (tab+status+warehouse)", get(api, "/api/v1/reverse-orders", LIST_FILTER),
-                            sizes, as_json=True, limit=3)
-        html = self.timed("HTML list page, same filter", get(console, "/orders/", LIST_FILTER), sizes, limit=5)
+                            sizes, as_json=True, limit=3, p95_ms=100)
+        html = self.timed("HTML list page, same filter", get(console, "/orders/", LIST_FILTER), sizes, limit=5, p95_ms=250)
         first = self.timed("list API, first page (whole shop)", get(api, "/api/v1/reverse-orders", {}), sizes, as_json=True)
         deep = self.timed(
             f"list API, deep page (cursor at 90% of {len(numbers):,})",
@@ -213,8 +213,11 @@ class Command(BaseCommand):
         )
         return [m.row for m in (listed, html, first, deep, searched, goods, counts)]
 
-    def timed(self, label: str, call, sizes: Sizes, *, as_json: bool = False, limit: float | None = None) -> "Timed":
-        """Time `call` against a bare replay of the SQL it sent, interleaved in the same run."""
+    def timed(
+        self, label: str, call, sizes: Sizes, *, as_json: bool = False, limit: float | None = None, p95_ms: int | None = None
+    ) -> "Timed":
+        """Time `call` against a bare replay of the SQL it sent, interleaved in the same run; `limit` is the
+        target ratio to raw, `p95_ms` the target for a person waiting (the issue sets it on PostgreSQL)."""
         call()  # warm caches and lazy imports; the recorded run is a steady one
         recorder = bench.Recorder()
         with connection.execute_wrapper(recorder):
@@ -231,6 +234,10 @@ class Command(BaseCommand):
         )
         if limit is not None:
             row.target, row.measured, row.met = f"≤ {limit:g}× raw", f"{ratio:.2f}×", ratio <= limit
+        if p95_ms is not None and connection.vendor == "postgresql":
+            row.target += f"; p95 < {p95_ms} ms"
+            row.measured += f"; p95 {p95(times) * 1000:.0f} ms"
+            row.met = row.met and p95(times) * 1000 < p95_ms
         return Timed(row, times)
 
     # --- writes -------------------------------------------------------------------------------------------
