@@ -37,7 +37,10 @@ def keyset_page(queryset, ordering: tuple[str, str], *, limit: int, cursor: str 
         value, pk = decode_cursor(cursor, ordering)
         column = ordering[0].lstrip("-")
         op = "lt" if ordering[0].startswith("-") else "gt"
-        queryset = queryset.filter(Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"pk__{op}": pk}))
+        # The OR alone is not an index bound; the redundant `column <= value` (or >=) lets the database start
+        # its index scan at the cursor instead of filtering every row before it.
+        bound = f"{column}__{op[0]}te"
+        queryset = queryset.filter(Q(**{bound: value}), Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"pk__{op}": pk}))
     rows = list(queryset[: limit + 1])
     if len(rows) <= limit:
         return rows, None
