@@ -79,10 +79,9 @@ def test_worker_killed_between_sending_and_marking_sends_again_never_loses(api, 
     subscribe(api, world.merchant1, receiver.url)
     services.cancel(actor=world.provider1, number=order.number, reason="x")
     delivery.fan_out()
-    row = WebhookDelivery.objects.get()
-    assert delivery.claim(row.pk, now=timezone.now())
-    delivery.send(WebhookDelivery.objects.select_related("endpoint", "message").get(pk=row.pk))  # ...and the worker dies
-    assert not delivery.claim(row.pk, now=timezone.now())  # another worker cannot take it while leased
+    [leased] = delivery.claim_due(now=timezone.now(), limit=10)
+    delivery.send(leased)  # ...and the worker dies
+    assert delivery.claim_due(now=timezone.now(), limit=10) == []  # another worker cannot take it while leased
     assert delivery.deliver_due() == 0
     WebhookDelivery.objects.update(leased_until=timezone.now() - timedelta(seconds=1))  # the lease runs out
     assert delivery.deliver_due() == 1
