@@ -141,6 +141,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploaded evidence and export files go through Django's storage API: a local folder by default, or any
+# S3-compatible store when PARCELBACK_S3_BUCKET is set (credentials from the usual AWS_* variables), so several
+# machines can share them. Needs `pip install -e '.[s3]'`.
+if os.environ.get("PARCELBACK_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["PARCELBACK_S3_BUCKET"],
+            "endpoint_url": os.environ.get("PARCELBACK_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PARCELBACK_S3_REGION") or None,
+            "location": os.environ.get("PARCELBACK_S3_PREFIX", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Security -------------------------------------------------------------------------------------
