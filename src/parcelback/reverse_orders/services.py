@@ -17,7 +17,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from parcelback.accounts.actors import Actor
 from parcelback.accounts.models import Organisation, Role, Warehouse
 from parcelback.core.errors import Code, Refused
-from parcelback.webhooks.models import OutboxMessage
+from parcelback.webhooks.models import EVENT_TYPE_OF_KIND, OutboxMessage
 
 from . import batch, selectors, states
 from .models import (
@@ -42,23 +42,6 @@ from .serializers import order_data
 
 Action = states.Action
 
-# Timeline kinds and the webhook event each one announces.
-EVENT_TYPES = {
-    "created": "reverse_order.created",
-    "arrived": "reverse_order.arrived",
-    "pickup_registered": "reverse_order.pickup_registered",
-    "destruction_confirmed": "reverse_order.destruction_confirmed",
-    "handed_over": "reverse_order.handed_over",
-    "forwarded": "reverse_order.forwarded",
-    "destroyed": "reverse_order.destroyed",
-    "cancelled": "reverse_order.cancelled",
-    "deadline_near": "reverse_order.deadline_near",
-    "overdue": "reverse_order.overdue",
-    "exception_raised": "exception.raised",
-    "exception_commented": "exception.commented",
-    "exception_resolved": "exception.resolved",
-}
-
 
 # --- plumbing shared by every action ----------------------------------------------------------------
 
@@ -69,14 +52,14 @@ def _record(orders: list[ReverseOrder], kind: str, actor: Actor, data: dict | No
     Event.objects.bulk_create(
         Event(order=o, kind=kind, actor_id=actor.user_id, actor_label=actor.username, at=now, data=data) for o in orders
     )
-    if kind in EVENT_TYPES:
+    if kind in EVENT_TYPE_OF_KIND:
         OutboxMessage.objects.bulk_create(
             OutboxMessage(
-                event_type=EVENT_TYPES[kind],
+                event_type=EVENT_TYPE_OF_KIND[kind],
                 order_number=o.number,
                 shop_id=o.shop_id,
                 provider_id=o.provider_id,
-                payload={"type": EVENT_TYPES[kind], "timestamp": now.isoformat(), "data": order_data(o) | {"event": data}},
+                payload={"type": EVENT_TYPE_OF_KIND[kind], "timestamp": now.isoformat(), "data": order_data(o) | {"event": data}},
                 created_at=now,
             )
             for o in orders

@@ -27,21 +27,23 @@ class OutboxMessage(models.Model):
         return f"{self.event_type} {self.order_number}"
 
 
-EVENT_TYPES = [
-    "reverse_order.created",
-    "reverse_order.arrived",
-    "reverse_order.pickup_registered",
-    "reverse_order.destruction_confirmed",
-    "reverse_order.handed_over",
-    "reverse_order.forwarded",
-    "reverse_order.destroyed",
-    "reverse_order.cancelled",
-    "reverse_order.deadline_near",
-    "reverse_order.overdue",
-    "exception.raised",
-    "exception.commented",
-    "exception.resolved",
-]
+# Timeline kinds that are announced, and the webhook event type each one becomes.
+EVENT_TYPE_OF_KIND = {
+    "created": "reverse_order.created",
+    "arrived": "reverse_order.arrived",
+    "pickup_registered": "reverse_order.pickup_registered",
+    "destruction_confirmed": "reverse_order.destruction_confirmed",
+    "handed_over": "reverse_order.handed_over",
+    "forwarded": "reverse_order.forwarded",
+    "destroyed": "reverse_order.destroyed",
+    "cancelled": "reverse_order.cancelled",
+    "deadline_near": "reverse_order.deadline_near",
+    "overdue": "reverse_order.overdue",
+    "exception_raised": "exception.raised",
+    "exception_commented": "exception.commented",
+    "exception_resolved": "exception.resolved",
+}
+EVENT_TYPES = list(EVENT_TYPE_OF_KIND.values())
 
 
 class WebhookEndpointQuerySet(models.QuerySet):

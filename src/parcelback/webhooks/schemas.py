@@ -7,21 +7,9 @@ from pydantic import ConfigDict, Field
 
 from parcelback.reverse_orders.schemas import text
 
-EventTypeName = Literal[
-    "reverse_order.created",
-    "reverse_order.arrived",
-    "reverse_order.pickup_registered",
-    "reverse_order.destruction_confirmed",
-    "reverse_order.handed_over",
-    "reverse_order.forwarded",
-    "reverse_order.destroyed",
-    "reverse_order.cancelled",
-    "reverse_order.deadline_near",
-    "reverse_order.overdue",
-    "exception.raised",
-    "exception.commented",
-    "exception.resolved",
-]
+from .models import EVENT_TYPES
+
+EventTypeName = Literal[tuple(EVENT_TYPES)]
 
 
 class EndpointIn(Schema):
