@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from parcelback.reverse_orders import selectors
 from parcelback.reverse_orders.models import ExceptionState, OrderException, ReverseType, Status
+from parcelback.reverse_orders.schemas import OrderOut, OrderPage
 
 from ..factories import CargoOwnerFactory, ReverseOrderFactory
 from .conftest import assert_error
@@ -123,6 +124,21 @@ def test_list_query_count_does_not_grow_with_orders(api, world, django_assert_nu
         # token + orders + their lines
         with django_assert_num_queries(3):
             assert len(client.get("/reverse-orders", {"limit": 50}).json()["results"]) >= count
+
+
+def test_list_answers_each_order_as_the_schema_and_the_detail_write_it(api, world, orders):
+    # The list is rendered without ninja's validation against OrderPage: it must still conform to it and
+    # write every field (times included) exactly as the validated detail does.
+    client = api(world.merchant1)
+    response = client.get("/reverse-orders")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json; charset=utf-8"
+    page = response.json()
+    OrderPage.model_validate(page)  # raises if the page does not conform
+    assert page["next_cursor"] is None
+    assert [set(item) for item in page["results"]] == [set(OrderOut.model_fields)] * 4
+    for item in page["results"]:
+        detail = client.get(f"/reverse-orders/{item['number']}").json()
+        assert item == {name: detail[name] for name in OrderOut.model_fields}
 
 
 def test_available_actions_follow_the_callers_role(api, world, orders):

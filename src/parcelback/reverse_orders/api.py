@@ -5,7 +5,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from pydantic import AwareDatetime
 
 from parcelback.accounts.actors import Actor
-from parcelback.core.api import ApiCode, ApiError, etag_for, if_match_fails
+from parcelback.core.api import ApiCode, ApiError, etag_for, if_match_fails, rendered
 from parcelback.core.errors import Code, Refused
 from parcelback.core.pagination import keyset_page
 
@@ -47,7 +47,8 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 
 def _order(order: ReverseOrder, actor: Actor) -> dict:
-    return order_data(order) | {"available_actions": [str(a) for a in states.available_actions(order, actor.role)]}
+    actions = [str(a) for a in states.available_actions(order, actor.role)]
+    return order_data(order, iso_times=False) | {"available_actions": actions}
 
 
 def _exception(exception) -> dict:
@@ -127,7 +128,7 @@ def list_orders(request, query: Query[ListQuery]):
         errors = {name: problems[0].code or "invalid" for name, problems in filterset.form.errors.as_data().items()}
         raise Refused(Code.INVALID, field=next(iter(errors)), errors=errors)
     orders, next_cursor = keyset_page(filterset.qs, filterset.ordering_fields, limit=query.limit, cursor=query.cursor)
-    return {"results": [_order(o, request.auth) for o in orders], "next_cursor": next_cursor}
+    return rendered({"results": [_order(o, request.auth) for o in orders], "next_cursor": next_cursor})
 
 
 @router.get("/reverse-orders/{number}", response={200: OrderDetailOut, 304: None, **ERRORS}, summary="One reverse order")

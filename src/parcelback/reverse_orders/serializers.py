@@ -6,9 +6,16 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def order_data(order: ReverseOrder, *, lines=None) -> dict:
-    """The list-level fields of PRODUCT.md's API vocabulary; `lines` avoids a query when already loaded."""
+def _as_is(value):
+    return value
+
+
+def order_data(order: ReverseOrder, *, lines=None, iso_times=True) -> dict:
+    """The list-level fields of PRODUCT.md's API vocabulary; `lines` avoids a query when already loaded.
+    The webhooks' payload carries its times as ISO 8601 text; the API keeps them datetimes (`iso_times=False`)
+    and its JSON renderer writes them in the API's format (milliseconds, UTC as `Z`)."""
     lines = order.lines.all() if lines is None else lines
+    render_time = _iso if iso_times else _as_is
     return {
         "number": order.number,
         "external_ref": order.external_ref,
@@ -33,9 +40,9 @@ def order_data(order: ReverseOrder, *, lines=None) -> dict:
             for line in lines
         ],
         "inbound_tracking_number": order.inbound_tracking_number,
-        "arrived_at": _iso(order.arrived_at),
-        "instruction_deadline": _iso(order.instruction_deadline),
+        "arrived_at": render_time(order.arrived_at),
+        "instruction_deadline": render_time(order.instruction_deadline),
         "days_left": order.days_left(),
-        "created_at": _iso(order.created_at),
-        "updated_at": _iso(order.updated_at),
+        "created_at": render_time(order.created_at),
+        "updated_at": render_time(order.updated_at),
     }
