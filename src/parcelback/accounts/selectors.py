@@ -1,7 +1,22 @@
-"""Reads of a person's own API tokens (prefixes only: the secrets are not stored)."""
+"""Reads of accounts data: a person's own API tokens (prefixes only: the secrets are not stored) and warehouses."""
 from .actors import Actor
-from .models import ApiToken
+from .models import ApiToken, Role, Warehouse
 
 
 def tokens_of(*, actor: Actor):
     return ApiToken.objects.filter(user_id=actor.user_id).order_by("-created_at", "-id")
+
+
+def own_warehouses(*, actor: Actor):
+    """The warehouses a provider runs (none for anyone else): where it may create orders."""
+    if actor.role != Role.PROVIDER_OPERATOR or actor.organisation is None:
+        return Warehouse.objects.none()
+    return Warehouse.objects.filter(provider_id=actor.organisation.pk).order_by("code")
+
+
+def filter_warehouses(*, actor: Actor):
+    """The 仓库 filter's choices: a provider's own warehouses; for a shop every warehouse (a cheap list,
+    where asking which ones hold its orders would scan them all on every page view)."""
+    if actor.role == Role.PROVIDER_OPERATOR:
+        return own_warehouses(actor=actor)
+    return Warehouse.objects.order_by("code")

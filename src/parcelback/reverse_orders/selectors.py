@@ -1,12 +1,24 @@
 """Every read of reverse orders, each starting from `visible_to(actor)`: out of scope is simply not there."""
 from django.db import connection
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
 
-from parcelback.accounts.actors import Actor
+from parcelback.accounts.actors import SYSTEM, Actor
 from parcelback.core.errors import Code, Refused
 
 from .filters import TABS, ReverseOrderFilter
-from .models import Event, ExceptionComment, ExportJob, OrderException, OrderLine, ReverseOrder, ReverseType
+from .models import (
+    Event,
+    ExceptionComment,
+    ExceptionState,
+    ExportJob,
+    OrderException,
+    OrderLine,
+    PickupMethod,
+    ReverseOrder,
+    Status,
+)
+from .states import OPEN
 
 LIST_RELATED = ("shop", "warehouse", "owner")
 
@@ -69,8 +81,6 @@ def orders_for_action(*, actor: Actor, numbers: list[str]) -> list[ReverseOrder]
 
 def find_by_any_number(*, actor: Actor, text: str) -> list[ReverseOrder]:
     """The provider's scan box: one scanned code may be any of an order's numbers or its inbound tracking."""
-    from django.db.models import Q
-
     text = text.strip()
     if not text:
         return []
@@ -79,12 +89,6 @@ def find_by_any_number(*, actor: Actor, text: str) -> list[ReverseOrder]:
 
 
 def _queue_tabs():
-    from django.db.models import Q
-    from django.utils.translation import gettext_lazy as _
-
-    from .models import ExceptionState, PickupMethod, Status
-    from .states import OPEN
-
     return {
         "not_arrived": (_("未到仓"), Q(arrived_at__isnull=True, status__in=OPEN)),
         "awaiting_instruction": (_("待商家指令"), Q(arrived_at__isnull=False, status=Status.AWAITING_INSTRUCTION)),
@@ -129,12 +133,6 @@ def deadline_due(
 ) -> list[ReverseOrder]:
     """The system's read for the deadline sweep: orders still awaiting instruction whose deadline is in
     (start, end], without an event matching `without_event` yet; locked for the transaction where the database can."""
-    from django.db.models import Exists, OuterRef
-
-    from parcelback.accounts.actors import SYSTEM
-
-    from .models import ExceptionState, Status
-
     queryset = visible_orders(SYSTEM).filter(status=Status.AWAITING_INSTRUCTION, instruction_deadline__lte=end)
     if start is not None:
         queryset = queryset.filter(instruction_deadline__gt=start)

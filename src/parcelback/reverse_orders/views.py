@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from parcelback.accounts.actors import Actor, actor_for
-from parcelback.accounts.models import Membership, Role, Warehouse
+from parcelback.accounts import selectors as account_selectors
+from parcelback.accounts.models import Membership, Role
 from parcelback.core.errors import MESSAGES, Code, Refused
 
 from . import batch, exports, forms, selectors, services, states
@@ -143,13 +144,6 @@ def home(request):
 # --- the list page ------------------------------------------------------------------------------------
 
 
-def filter_warehouses(actor: Actor):
-    """The 仓库 filter's choices: a provider's own warehouses; for a shop every warehouse (a cheap list,
-    where asking which ones hold its orders would scan them all on every page view)."""
-    if actor.role == Role.PROVIDER_OPERATOR:
-        return _provider_warehouses(actor)
-    return Warehouse.objects.order_by("code")
-
 
 def list_total(counts: dict[str, int], filterset) -> int:
     """The current list's size, from the per-tab counts taken under the same filters."""
@@ -208,7 +202,7 @@ def order_list(request):
                 "business_mode": BusinessMode.choices,
                 "reverse_type": TYPE_FILTER_CHOICES,
             },
-            "warehouses": filter_warehouses(actor),
+            "warehouses": account_selectors.filter_warehouses(actor=actor),
             "may_register": may(actor.role, Action.REGISTER_PICKUP),
             "may_confirm": may(actor.role, Action.CONFIRM_DESTRUCTION),
             "export_query": request.GET.urlencode(),
@@ -673,17 +667,12 @@ def record_arrival(request, number: str):
     return redirect(back)
 
 
-def _provider_warehouses(actor: Actor):
-    if actor.organisation is None:
-        return Warehouse.objects.none()
-    return Warehouse.objects.filter(provider_id=actor.organisation.pk).order_by("code")
-
 
 @login_required
 def create_order(request):
     """新建逆向管理单 by hand: one order, its goods lines."""
     actor = actor_of(request)
-    warehouses = _provider_warehouses(actor)
+    warehouses = account_selectors.own_warehouses(actor=actor)
     form = forms.OrderForm(request.POST or None, warehouses=warehouses)
     lines = forms.LineFormSet(request.POST or None, prefix="lines")
     status = 200
