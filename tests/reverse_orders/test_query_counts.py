@@ -82,5 +82,5 @@ def test_list_page_of_orders_costs_a_fixed_number_of_queries(world, django_asser
     # the orders with shop, warehouse and owner joined; then their goods lines
     with django_assert_num_queries(2):
         page = list(selectors.order_list(actor=world.merchant1, params={}).qs[:50])
-        [line.goods_name for o in page for line in o.lines.all()]
+        [line.goods_name for o in page for line in o.line_items]
     assert len(page) == 50

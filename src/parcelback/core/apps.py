@@ -1,3 +1,4 @@
+import gc
 import sqlite3
 
 from django.apps import AppConfig
@@ -11,9 +12,19 @@ def use_sqlite_variable_limit(sender, connection, **kwargs):
         connection.features.max_query_params = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
 
 
+def tune_garbage_collector():
+    """A request writing 1,000 orders allocates a few hundred thousand objects; at CPython's default threshold
+    (700) the cyclic collector runs hundreds of times and rescans everything start-up built (settings, URL
+    patterns, models), a third of that request's time. What start-up built is frozen out of the scans, and
+    young objects are collected every 10,000 allocations instead of 700: a little more memory held briefly."""
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
+
+
 class CoreConfig(AppConfig):
     name = "parcelback.core"
     label = "core"
 
     def ready(self):
         connection_created.connect(use_sqlite_variable_limit, dispatch_uid="parcelback.sqlite_limit")
+        tune_garbage_collector()

@@ -4,6 +4,7 @@ import json
 import math
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -167,6 +168,16 @@ def child(option: str, arg: dict, **popen) -> subprocess.Popen:
     env = os.environ | {"DATABASE_URL": database_url(), "PARCELBACK_WEBHOOK_ALLOW_PRIVATE": "1"}
     command = [sys.executable, "-m", "parcelback.cli", "bench", "--child", option, "--child-arg", json.dumps(arg)]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, **popen)
+
+
+def peak_rss_kb() -> int:
+    """This process's own peak resident memory. Linux keeps getrusage's ru_maxrss across exec, so a child started
+    by a big parent would report the parent's size; VmHWM belongs to the process's own address space."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 # --- the machine and the report ----------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def rows(queryset):
                 order.owner.external_id,
                 order.owner.name,
                 order.warehouse.name,
-                "; ".join(f"{line.goods_name} ×{line.quantity}" for line in order.lines.all()),
+                "; ".join(f"{line.goods_name} ×{line.quantity}" for line in order.line_items),
                 _when(order.instruction_deadline),
                 "" if days_left is None else days_left,
                 _when(order.arrived_at),

@@ -143,6 +143,14 @@ class ReverseOrder(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def line_items(self) -> list:
+        """The goods lines: the list the list selector prefetched (`listed_lines`), else from the database."""
+        try:
+            return self.listed_lines
+        except AttributeError:
+            return list(self.lines.all())
+
     def days_left(self, now=None) -> int | None:
         """Whole days until the instruction deadline (negative once overdue); only while an instruction is due."""
         if self.status != Status.AWAITING_INSTRUCTION:

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from ninja import Schema
 from ninja.params.functions import Path
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 ReverseTypeName = Literal["customs_return", "customs_destroy", "intercept_reject", "warehouse_intercept"]
 StatusName = Literal[
@@ -44,7 +44,10 @@ def order_numbers(description: str = "reverse order numbers; all or nothing"):
 OrderNumber = Annotated[str, Path(max_length=32, pattern=NO_NUL)]
 
 
-class In(Schema):
+class In(BaseModel):
+    """Inputs are plain pydantic models: ninja's Schema adds a per-object root validator meant for reading ORM
+    objects, which costs ~0.1 ms per nested object (a 1,000-order create has 4,000 of them)."""
+
     model_config = ConfigDict(extra="forbid")
 
 

@@ -10,11 +10,10 @@ def _as_is(value):
     return value
 
 
-def order_data(order: ReverseOrder, *, lines=None, iso_times=True) -> dict:
-    """The list-level fields of PRODUCT.md's API vocabulary; `lines` avoids a query when already loaded.
+def order_data(order: ReverseOrder, *, iso_times=True) -> dict:
+    """The list-level fields of PRODUCT.md's API vocabulary.
     The webhooks' payload carries its times as ISO 8601 text; the API keeps them datetimes (`iso_times=False`)
     and its JSON renderer writes them in the API's format (milliseconds, UTC as `Z`)."""
-    lines = order.lines.all() if lines is None else lines
     render_time = _iso if iso_times else _as_is
     return {
         "number": order.number,
@@ -37,7 +36,7 @@ def order_data(order: ReverseOrder, *, lines=None, iso_times=True) -> dict:
                 "goods_name": line.goods_name,
                 "quantity": line.quantity,
             }
-            for line in lines
+            for line in order.line_items
         ],
         "inbound_tracking_number": order.inbound_tracking_number,
         "arrived_at": render_time(order.arrived_at),

@@ -241,7 +241,7 @@ def create_orders(*, actor: Actor, orders: list[NewOrder], now: datetime | None 
         }
         OrderLine.objects.bulk_create(line for lines in lines_by_order.values() for line in lines)
         for order in new_orders:
-            order._prefetched_objects_cache = {"lines": lines_by_order[order.pk]}
+            order.listed_lines = lines_by_order[order.pk]
         _record(new_orders, "created", actor, now=now)
     made = {(o.provider_id, o.external_ref): o for o in new_orders}
     return [

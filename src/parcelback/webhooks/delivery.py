@@ -12,11 +12,12 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -108,22 +109,52 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=delay * random.uniform(0.8, 1.2))
 
 
-def record(delivery: WebhookDelivery, status: int | None, error: str, *, now: datetime, duration_ms: int = 0) -> None:
-    """Mark the outcome: delivered on 2xx, else retry later, or failed once the retry window has passed."""
-    fields = {"last_status_code": status, "last_error": error, "leased_until": None}
-    if status is not None and 200 <= status < 300:
-        fields |= {"state": WebhookDelivery.State.DELIVERED, "delivered_at": now}
-    else:
-        retry_at = now + backoff(delivery.attempts)
+@dataclass
+class Outcome:
+    """What one send of a leased delivery came to, kept until the round's outcomes are recorded together."""
+
+    delivery: WebhookDelivery
+    status: int | None
+    error: str
+    at: datetime
+    duration_ms: int
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+RECORDED = ["state", "last_status_code", "last_error", "leased_until", "delivered_at", "next_attempt_at"]
+
+
+def attempt(delivery: WebhookDelivery) -> Outcome:
+    """Send one leased delivery. No database work, so a sender thread needs no connection of its own."""
+    started = time.monotonic()
+    status, error = send(delivery)
+    return Outcome(delivery, status, error, timezone.now(), int((time.monotonic() - started) * 1000))
+
+
+def record(outcomes: list[Outcome]) -> None:
+    """Mark every outcome of a round in one transaction: delivered on 2xx, else retry later, or failed once the
+    retry window has passed. One commit per round, not per delivery: workers share the database's writes."""
+    for outcome in outcomes:
+        delivery = outcome.delivery
+        delivery.last_status_code, delivery.last_error, delivery.leased_until = outcome.status, outcome.error, None
+        if outcome.ok:
+            delivery.state, delivery.delivered_at = WebhookDelivery.State.DELIVERED, outcome.at
+            continue
+        logger.info("webhook %s to %s: %s %s", delivery.message.event_type, delivery.endpoint.url, outcome.status, outcome.error)
+        retry_at = outcome.at + backoff(delivery.attempts)
         if retry_at > delivery.retry_until:
-            fields["state"] = WebhookDelivery.State.FAILED
+            delivery.state = WebhookDelivery.State.FAILED
         else:
-            fields["next_attempt_at"] = retry_at
+            delivery.next_attempt_at = retry_at
     with transaction.atomic():
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
-        DeliveryAttempt.objects.create(delivery=delivery, at=now, status_code=status, error=error, duration_ms=duration_ms)
-    for name, value in fields.items():
-        setattr(delivery, name, value)
+        WebhookDelivery.objects.bulk_update([o.delivery for o in outcomes], RECORDED)
+        DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(delivery=o.delivery, at=o.at, status_code=o.status, error=o.error, duration_ms=o.duration_ms)
+            for o in outcomes
+        )
 
 
 def claim_due(*, now: datetime, limit: int) -> list[WebhookDelivery]:
@@ -139,30 +170,11 @@ def claim_due(*, now: datetime, limit: int) -> list[WebhookDelivery]:
     return list(WebhookDelivery.objects.select_related("endpoint", "message").filter(pk__in=ids).order_by("id"))
 
 
-def _deliver(delivery: WebhookDelivery) -> None:
-    """Send one leased delivery and record the outcome."""
-    started = time.monotonic()
-    status, error = send(delivery)
-    record(delivery, status, error, now=timezone.now(), duration_ms=int((time.monotonic() - started) * 1000))
-    if error or (status or 0) >= 300:
-        logger.info("webhook %s to %s: %s %s", delivery.message.event_type, delivery.endpoint.url, status, error)
-
-
-def _deliver_in_thread(delivery: WebhookDelivery) -> None:
-    try:
-        _deliver(delivery)
-    finally:
-        close_old_connections()  # each pool thread has its own connection; keep it only as long as settings say
-
-
 def deliver_due(*, limit: int = CLAIM, pool: ThreadPoolExecutor | None = None) -> int:
     """Lease up to `limit` due deliveries at once and send them, in `pool`'s threads when given (so one slow
     receiver does not hold up the rest). `limit` stays small enough that every send ends within the lease.
     Returns how many were attempted."""
     deliveries = claim_due(now=timezone.now(), limit=limit)
-    if pool is None:
-        for delivery in deliveries:
-            _deliver(delivery)
-    else:
-        list(pool.map(_deliver_in_thread, deliveries))
+    if deliveries:
+        record(list(pool.map(attempt, deliveries)) if pool else [attempt(d) for d in deliveries])
     return len(deliveries)

@@ -366,7 +366,8 @@ class Command(BaseCommand):
             orders.append(order)
             lines += [(i, line) for line in order_lines]
             events.append((i, Event(order=order, kind="created", actor_id=self.provider.pk, actor_label="gen-provider", at=now)))
-            data = order_data(order, lines=order_lines)
+            order.listed_lines = order_lines
+            data = order_data(order)
             outbox.append(
                 OutboxMessage(
                     event_type="reverse_order.created", order_number=order.number, shop_id=shop.pk,
@@ -421,7 +422,7 @@ class Command(BaseCommand):
         from parcelback.reverse_orders import jobs
         from parcelback.reverse_orders.models import ExportJob
 
-        start_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start_kb = bench.peak_rss_kb()
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(get_user_model().objects.get(username=user))
         queries = bench.QueryCounter()
@@ -446,7 +447,7 @@ class Command(BaseCommand):
                 size, rows = job.file.size, job.rows_written
                 job.file.delete()
         seconds = time.perf_counter() - started
-        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak_kb = bench.peak_rss_kb()
         result = {"seconds": seconds, "bytes": size, "rows": rows, "queries": queries.count, "how": how,
                   "start_kb": start_kb, "peak_kb": peak_kb}
         self.stdout.write(json.dumps(result))
