@@ -1,3 +1,5 @@
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -146,8 +148,6 @@ def test_an_endpoint_does_not_receive_events_from_before_it_was_registered(api, 
 
 @pytest.mark.django_db(transaction=True)
 def test_several_workers_at_once_send_each_delivery_once(world, receiver):
-    import threading
-
     from django.db import connection
 
     endpoint = WebhookEndpoint.objects.create(
@@ -195,3 +195,88 @@ def test_private_addresses_can_be_refused(api, world, receiver, order, settings)
     row = WebhookDelivery.objects.get()
     assert row.state == "pending" and row.last_error.startswith("blocked")
     assert not delivery.blocked_address("https://93.184.215.14/hook")  # a public address is fine
+
+
+def test_webhooks_to_one_endpoint_reuse_the_connection(world):
+    """A receiver that keeps connections open gets the next webhook on the same one (no new TCP/TLS handshake)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    peers = []
+
+    class KeepAlive(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            peers.append(self.client_address)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), KeepAlive)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = WebhookEndpoint.objects.create(
+            organisation=world.shop1, url=f"http://127.0.0.1:{server.server_address[1]}/keep", secret="whsec_" + "A" * 44,
+            created_at=timezone.now() - timedelta(minutes=1),
+        )
+        OutboxMessage.objects.bulk_create(
+            OutboxMessage(event_type="reverse_order.created", order_number=f"RV{i}", shop=world.shop1, provider=world.provider_a, payload={"n": i})
+            for i in range(3)
+        )
+        delivery.fan_out()
+        assert delivery.deliver_due() == 3  # one after another, in this thread
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert WebhookDelivery.objects.filter(endpoint=endpoint, state="delivered").count() == 3
+    assert len(peers) == 3 and len(set(peers)) == 1
+
+
+def test_a_slow_receiver_holds_one_sender_not_the_rest(world, receiver):
+    """The worker's senders are topped up as they free up: ten webhooks to a quick receiver go out while one
+    to a stuck receiver is still waiting for its answer."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    release = threading.Event()
+
+    class Stuck(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            release.wait(10)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    stuck = ThreadingHTTPServer(("127.0.0.1", 0), Stuck)
+    threading.Thread(target=stuck.serve_forever, daemon=True).start()
+    earlier = timezone.now() - timedelta(minutes=1)
+    secret = "whsec_" + "A" * 44
+    WebhookEndpoint.objects.create(
+        organisation=world.shop1, url=f"http://127.0.0.1:{stuck.server_address[1]}/stuck", secret=secret,
+        event_types=["exception.raised"], created_at=earlier,
+    )
+    WebhookEndpoint.objects.create(organisation=world.shop1, url=receiver.url, secret=secret, created_at=earlier)
+    OutboxMessage.objects.bulk_create(
+        OutboxMessage(event_type=kind, order_number=f"RV{i}", shop=world.shop1, provider=world.provider_a, payload={"n": i})
+        for i, kind in enumerate(["exception.raised"] + ["reverse_order.created"] * 10)
+    )
+    delivery.fan_out()
+    with ThreadPoolExecutor(2) as pool:
+        senders = delivery.Senders(pool, 2)
+        try:
+            deadline = time.monotonic() + 10
+            while len(receiver.received) < 11 and time.monotonic() < deadline:
+                senders.step(timeout=0.1)
+            assert len(receiver.received) == 11 and not release.is_set()  # the stuck one is still in flight
+            release.set()
+            senders.finish()
+        finally:
+            release.set()
+            stuck.shutdown()
+            stuck.server_close()
+    assert WebhookDelivery.objects.filter(state="delivered").count() == 12

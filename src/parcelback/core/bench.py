@@ -116,6 +116,8 @@ def bare_insert(cursor, model, columns: list[str], rows: list[tuple], *, returni
 
 
 class _Hook(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keeps connections open, as a real receiver (nginx, a load balancer) does
+
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         time.sleep(self.server.delay)

@@ -9,13 +9,12 @@ import logging
 import random
 import socket
 import time
-import urllib.error
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+import urllib3
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -28,7 +27,7 @@ logger = logging.getLogger("parcelback.webhooks")
 
 RETRY_FOR = timedelta(hours=24)
 LEASE = timedelta(seconds=60)  # longer than TIMEOUT: a live worker always finishes before its lease ends
-TIMEOUT = 15
+TIMEOUT = 15  # seconds for one send, connecting included
 FIRST_DELAY = 30  # seconds; doubles each attempt, capped, with ±20% jitter so retries do not stampede
 MAX_DELAY = 3600
 BATCH = 100
@@ -67,12 +66,10 @@ def _claimable(now: datetime):
     )
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a redirect is an answer other than 2xx: retried, never followed
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
+# Connections are kept per endpoint host and reused by the next webhook to it: a busy endpoint costs one TCP (and
+# TLS) handshake per sender, not one per message. Redirects are answers other than 2xx: retried, never followed.
+_http = urllib3.PoolManager(num_pools=100, maxsize=8, retries=False, timeout=urllib3.Timeout(total=TIMEOUT))
+KEEP_BODY = 64 * 1024  # an acknowledgement longer than this (or of unknown length) is not read: its connection is dropped
 
 
 def blocked_address(url: str) -> bool:
@@ -94,14 +91,21 @@ def send(delivery: WebhookDelivery) -> tuple[int | None, str]:
     message = delivery.message
     body = json.dumps(message.payload, ensure_ascii=False, separators=(",", ":")).encode()
     headers = signing.headers(delivery.endpoint.secret, f"msg_{message.message_id.hex}", int(time.time()), body)
-    request = urllib.request.Request(delivery.endpoint.url, data=body, headers=headers, method="POST")
     try:
-        with _opener.open(request, timeout=TIMEOUT) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, ""
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        return None, str(getattr(error, "reason", error))[:300]
+        response = _http.request(
+            "POST", delivery.endpoint.url, body=body, headers=headers, redirect=False, preload_content=False
+        )
+    except (urllib3.exceptions.HTTPError, OSError, ValueError) as error:
+        return None, str(getattr(error, "reason", None) or error)[:300]
+    try:
+        if response.length_remaining is not None and response.length_remaining <= KEEP_BODY:
+            response.drain_conn()  # read to the end, so the connection can carry the next webhook
+            response.release_conn()
+        else:
+            response.close()
+    except (urllib3.exceptions.HTTPError, OSError):
+        response.close()  # the status stands; only this connection is not reused
+    return response.status, ""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -178,3 +182,43 @@ def deliver_due(*, limit: int = CLAIM, pool: ThreadPoolExecutor | None = None) -
     if deliveries:
         record(list(pool.map(attempt, deliveries)) if pool else [attempt(d) for d in deliveries])
     return len(deliveries)
+
+
+class Senders:
+    """A worker's pool of senders, kept busy: as soon as half of them are free it leases more due deliveries, and it
+    records outcomes as they come in, a batch per transaction. One slow receiver holds one sender, not a round."""
+
+    def __init__(self, pool: ThreadPoolExecutor, size: int):
+        self.pool, self.size = pool, size
+        self.sending: set[Future] = set()
+
+    def step(self, *, timeout: float) -> int:
+        """Record finished sends and lease more if half the senders are free; then wait up to `timeout` seconds
+        for half of what is in flight to finish. Returns how many deliveries were recorded or leased."""
+        finished = {f for f in self.sending if f.done()}
+        self.sending -= finished
+        if finished:
+            record([f.result() for f in finished])
+        # Leased deliveries queue behind at most one send each (2 × size in flight), well within the lease.
+        room = 2 * self.size - len(self.sending)
+        leased = claim_due(now=timezone.now(), limit=room) if room >= self.size else []
+        self.sending |= {self.pool.submit(attempt, d) for d in leased}
+        self._wait(timeout)
+        return len(finished) + len(leased)
+
+    def _wait(self, timeout: float) -> None:
+        """Until at most half the senders are still busy and something has finished (so the next step records a
+        batch and leases another), or nothing is in flight, or `timeout` has passed."""
+        deadline = time.monotonic() + timeout
+        while True:
+            pending = [f for f in self.sending if not f.done()]
+            left = deadline - time.monotonic()
+            if not pending or left <= 0 or len(pending) <= min(self.size, len(self.sending) - 1):
+                return
+            wait(pending, timeout=left, return_when=FIRST_COMPLETED)
+
+    def finish(self) -> None:
+        """Wait for every send in flight and record it (a stopping worker leaves nothing to be sent twice)."""
+        if self.sending:
+            record([f.result() for f in self.sending])
+            self.sending = set()

@@ -18,10 +18,13 @@ class OutboxMessage(models.Model):
     payload = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
     # Set once the worker has fanned the message out to the matching endpoints.
-    dispatched_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
+        # The worker asks for the oldest undispatched messages every round; the outbox keeps every message ever
+        # sent, so only an index of the waiting few keeps that question cheap (not a walk over all of them).
+        indexes = [models.Index(fields=["id"], condition=models.Q(dispatched_at__isnull=True), name="outbox_waiting")]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.order_number}"
@@ -107,7 +110,12 @@ class WebhookDelivery(models.Model):
     class Meta:
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["endpoint", "message"], name="webhook_delivery_once")]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="webhook_delivery_due")]
+        # Only pending deliveries are ever claimed, in due order: a small index of exactly those, read in order.
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"], condition=models.Q(state="pending"), name="webhook_delivery_due_pending"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.message} → {self.endpoint}"

@@ -18,7 +18,7 @@ from django.db import OperationalError, close_old_connections, connection
 
 from parcelback.core.idempotency import purge_expired
 from parcelback.reverse_orders.jobs import run_next_export, sweep_deadlines
-from parcelback.webhooks.delivery import deliver_due, fan_out
+from parcelback.webhooks.delivery import Senders, deliver_due, fan_out
 
 logger = logging.getLogger("parcelback.worker")
 
@@ -48,16 +48,21 @@ class Command(BaseCommand):
         self.exporter = ThreadPoolExecutor(1, thread_name_prefix="export")
         self.export_running = None
         with senders as pool, self.exporter:
-            self.loop(pool, once=once, interval=interval, sweep_every=sweep_every)
+            self.senders = Senders(pool, concurrency) if pool else None
+            try:
+                self.loop(once=once, interval=interval, sweep_every=sweep_every)
+            finally:
+                if self.senders:
+                    self.senders.finish()
         self.stdout.write("Parcelback worker stopped.")
 
-    def loop(self, pool, *, once, interval, sweep_every):
+    def loop(self, *, once, interval, sweep_every):
         last_sweep = float("-inf")
         while self.running:
             close_old_connections()
             busy = False
             try:
-                busy = bool(fan_out()) | bool(deliver_due(pool=pool))
+                busy = bool(fan_out()) | bool(self.deliver(once=once, interval=interval))
                 if once:
                     busy |= run_next_export()
                 elif self.export_running is None or self.export_running.done():
@@ -74,6 +79,16 @@ class Command(BaseCommand):
                 break
             if not busy:
                 time.sleep(interval)
+
+    def deliver(self, *, once: bool, interval: float) -> int:
+        """Webhooks: a round in this thread, or (with senders) keep the pool busy, waiting at most `interval`."""
+        if self.senders is None:
+            return deliver_due()
+        if once:
+            leased = self.senders.step(timeout=0)
+            self.senders.finish()
+            return leased
+        return self.senders.step(timeout=interval) or len(self.senders.sending)
 
     @staticmethod
     def export_in_thread() -> bool:
