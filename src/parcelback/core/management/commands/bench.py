@@ -475,11 +475,12 @@ class Command(BaseCommand):
     def webhook_rows(sizes: Sizes, delay: float, one, four) -> list[Row]:
         receiver = f"a receiver answering in {delay * 1000:.0f} ms" if delay else "an instant receiver"
         rows = []
-        for workers, (rate, delivered, attempts, duplicates, cpu) in ((1, one), (4, four)):
+        for workers, (rate, delivered, attempts, duplicates, cpu, busy) in ((1, one), (4, four)):
             rows.append(
                 Row(
                     f"webhooks to {receiver}, {workers} worker{'s' if workers > 1 else ''} × {SENDERS} senders:"
-                    f" {delivered:,} of {sizes.webhooks:,} delivered, {attempts:,} attempts, workers' CPU {cpu:.1f} s",
+                    f" {delivered:,} of {sizes.webhooks:,} delivered, {attempts:,} attempts, workers' CPU {cpu:.1f} s,"
+                    f" machine's CPU {busy:.0%} busy",
                     measured=f"{rate:,.0f}/s, {duplicates} duplicates",
                 )
             )
@@ -489,10 +490,10 @@ class Command(BaseCommand):
         rows[1].met = gain >= 3 and one[3] == four[3] == 0 and one[1] == four[1] == sizes.webhooks
         return rows
 
-    def deliver(self, endpoint, receiver, sizes: Sizes, *, workers: int) -> tuple[float, int, int, int, float]:
+    def deliver(self, endpoint, receiver, sizes: Sizes, *, workers: int) -> tuple[float, int, int, int, float, float]:
         """Queue `sizes.webhooks` deliveries held back, start the workers, release the deliveries at once and
         wait until all are delivered (or time is up).
-        Returns (deliveries/s, delivered, attempts, duplicates, the workers' CPU seconds)."""
+        Returns (deliveries/s, delivered, attempts, duplicates, the workers' CPU seconds, the machine's busy share)."""
         sample = selectors.order_list(actor=self.world["actor"], params=QueryDict()).qs.first()
         payload = {"type": "reverse_order.created", "timestamp": timezone.now().isoformat(), "data": order_data(sample)}
         now = timezone.now()
@@ -514,9 +515,11 @@ class Command(BaseCommand):
                     raise CommandError("a webhook worker did not start")
             released = timezone.now()
             ours.update(next_attempt_at=released)
+            machine = bench.cpu_times()
             deadline = time.monotonic() + sizes.webhook_seconds
             while ours.filter(state=WebhookDelivery.State.PENDING).exists() and time.monotonic() < deadline:
                 time.sleep(0.05)
+            busy = bench.busy_share(machine, bench.cpu_times())
         finally:
             for process in processes:
                 process.send_signal(signal.SIGTERM)
@@ -529,7 +532,7 @@ class Command(BaseCommand):
         ids = {f"msg_{m.message_id.hex}" for m in messages}
         with receiver.lock:
             duplicates = sum(n - 1 for key, n in receiver.seen.items() if key in ids and n > 1)
-        return count / seconds, count, attempts, duplicates, cpu
+        return count / seconds, count, attempts, duplicates, cpu, busy
 
     def worker_child(self, *, seconds: float) -> None:
         """The worker's webhook loop (fan out, keep a pool of senders busy) until SIGTERM or `seconds`;
