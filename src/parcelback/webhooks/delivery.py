@@ -175,9 +175,9 @@ def claim_due(*, now: datetime, limit: int) -> list[WebhookDelivery]:
 
 
 def deliver_due(*, limit: int = CLAIM, pool: ThreadPoolExecutor | None = None) -> int:
-    """Lease up to `limit` due deliveries at once and send them, in `pool`'s threads when given (so one slow
-    receiver does not hold up the rest). `limit` stays small enough that every send ends within the lease.
-    Returns how many were attempted."""
+    """One round: lease up to `limit` due deliveries, send them (in `pool`'s threads when given), record the
+    outcomes together. `limit` stays small enough that every send ends within the lease. Returns how many were
+    attempted. `parcelback worker --once` and single-threaded workers use it; a worker's pool uses `Senders`."""
     deliveries = claim_due(now=timezone.now(), limit=limit)
     if deliveries:
         record(list(pool.map(attempt, deliveries)) if pool else [attempt(d) for d in deliveries])
@@ -196,9 +196,9 @@ class Senders:
         """Record finished sends and lease more if half the senders are free; then wait up to `timeout` seconds
         for half of what is in flight to finish. Returns how many deliveries were recorded or leased."""
         finished = {f for f in self.sending if f.done()}
-        self.sending -= finished
         if finished:
             record([f.result() for f in finished])
+            self.sending -= finished  # only once recorded: a failed write is tried again on the next step
         # Leased deliveries queue behind at most one send each (2 × size in flight), well within the lease.
         room = 2 * self.size - len(self.sending)
         leased = claim_due(now=timezone.now(), limit=room) if room >= self.size else []
@@ -207,8 +207,8 @@ class Senders:
         return len(finished) + len(leased)
 
     def _wait(self, timeout: float) -> None:
-        """Until at most half the senders are still busy and something has finished (so the next step records a
-        batch and leases another), or nothing is in flight, or `timeout` has passed."""
+        """Until no more than `size` sends are pending and one has finished (so the next step records a batch and
+        leases another), or nothing is pending, or `timeout` has passed."""
         deadline = time.monotonic() + timeout
         while True:
             pending = [f for f in self.sending if not f.done()]
