@@ -90,6 +90,15 @@ class ReverseOrderQuerySet(models.QuerySet):
         return self.none()
 
 
+def choice_label(choices: type[models.Choices], value):
+    """The translated label of one stored choice. Django's own get_FOO_display hashes every label of the field,
+    translating each one, on every call (~25 translations a row on the list page); this translates the one shown."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
 class ReverseOrder(models.Model):
     """One parcel on its way back: the merchant must instruct, the provider executes and reports."""
 
@@ -145,6 +154,21 @@ class ReverseOrder(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_reverse_type_display(self):
+        return choice_label(ReverseType, self.reverse_type)
+
+    def get_business_mode_display(self):
+        return choice_label(BusinessMode, self.business_mode)
+
+    def get_status_display(self):
+        return choice_label(Status, self.status)
+
+    def get_exception_state_display(self):
+        return choice_label(ExceptionState, self.exception_state)
+
+    def get_pickup_method_display(self):
+        return choice_label(PickupMethod, self.pickup_method)
 
     @property
     def line_items(self) -> list:
