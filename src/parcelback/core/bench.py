@@ -225,13 +225,16 @@ def database() -> str:
         return " ".join(cursor.fetchone()[0].split()[:2])
 
 
-def commit() -> str:
+def commit(report: Path) -> str:
+    """The commit measured; a change to the report itself (the other database's section) does not count."""
+
     def git(*args) -> str:
         return subprocess.run(["git", *args], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True).stdout.strip()
 
     try:
         sha = git("rev-parse", "--short", "HEAD")
-        return sha + (" (with uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else "")
+        changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", f":(exclude){report.resolve()}")
+        return sha + (" (with uncommitted changes)" if changed else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 

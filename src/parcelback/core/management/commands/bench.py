@@ -101,14 +101,14 @@ class Command(BaseCommand):
         # The per-token rate limit stays on (its cost is part of the path); only its ceiling is out of the way.
         with override_settings(PARCELBACK_API_RATE="1000000/min"):
             rows = [*self.reads(sizes), self.batch_pickup(sizes), self.bulk_create(sizes), self.export(sizes), *self.webhooks(sizes)]
-        report = self.report(rows, quick=quick, sizes=sizes, started=started, orders=orders, lines=lines, load=load)
-        self.stdout.write(report)
         path = Path(output)
+        report = self.report(rows, quick=quick, sizes=sizes, started=started, orders=orders, lines=lines, load=load, path=path)
+        self.stdout.write(report)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(bench.replace_section(path.read_text() if path.exists() else "", connection.vendor, report))
         self.stdout.write(f"Wrote {path}")
 
-    def report(self, rows, *, quick, sizes, started, orders, lines, load) -> str:
+    def report(self, rows, *, quick, sizes, started, orders, lines, load, path: Path) -> str:
         title = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(connection.vendor, connection.vendor)
         return "\n".join(
             [
@@ -117,7 +117,7 @@ class Command(BaseCommand):
                 f"- **Machine**: {bench.machine()}; load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end",
                 f"- **Database**: {bench.database()}",
                 f"- **Rows**: {orders:,} reverse orders, {lines:,} goods lines (before the run)",
-                f"- **Commit**: {bench.commit()}",
+                f"- **Commit**: {bench.commit(path)}",
                 f"- **Date**: {started:%Y-%m-%d %H:%M} UTC, {(timezone.now() - started).total_seconds():.0f} s;"
                 f" {sizes.repeat} timed runs per read path",
                 "",
