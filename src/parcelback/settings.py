@@ -216,6 +216,10 @@ PARCELBACK_API_RATE = os.environ.get("PARCELBACK_API_RATE", "1200/min")
 # Whether webhooks may go to private, loopback or link-local addresses: on for a local install (a receiver on
 # 127.0.0.1); set PARCELBACK_WEBHOOK_ALLOW_PRIVATE=0 in production so endpoints cannot reach the internal network.
 PARCELBACK_WEBHOOK_ALLOW_PRIVATE = env_flag("PARCELBACK_WEBHOOK_ALLOW_PRIVATE", True)
+# Days the worker keeps webhook history (finished deliveries, their attempts, sent outbox messages) and finished
+# export files; a million orders make tens of millions of webhook rows otherwise. Order timelines are kept for ever.
+PARCELBACK_WEBHOOK_KEEP_DAYS = int(os.environ.get("PARCELBACK_WEBHOOK_KEEP_DAYS", "30"))
+PARCELBACK_EXPORT_KEEP_DAYS = int(os.environ.get("PARCELBACK_EXPORT_KEEP_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

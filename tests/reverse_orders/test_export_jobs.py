@@ -2,6 +2,7 @@
 into storage as the requester, the progress page offers the download; smaller exports still stream."""
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -69,6 +70,24 @@ def test_job_runs_as_the_requester_and_offers_the_download(client, world, orders
     assert table[0][0] == "逆向管理单号"
     assert [row[0] for row in table[1:]] == [o.number for o in orders]  # shop1's only, in the asked order
     assert jobs.run_next_export() is False
+
+
+def test_finished_export_files_are_deleted_after_the_keep_days(client, world, orders, settings):
+    settings.PARCELBACK_EXPORT_KEEP_DAYS = 7
+    client_for(client, world.merchant1).post("/orders/exports/", {"fmt": "csv", "params": "tab=all"})
+    jobs.run_next_export()
+    job = ExportJob.objects.get()
+    storage, name = job.file.storage, job.file.name
+    assert storage.exists(name)
+    assert jobs.expire_exports(now=timezone.now() + timedelta(days=6)) == 0  # kept for a week
+    assert jobs.expire_exports(now=timezone.now() + timedelta(days=8)) == 1
+    job.refresh_from_db()
+    assert (job.state, job.file.name, job.rows_written) == ("expired", "", 4)
+    assert not storage.exists(name)
+    assert client.get(f"/orders/exports/{job.pk}/download/").status_code == 404
+    page = client.get(f"/orders/exports/{job.pk}/").content.decode()
+    assert "保留 7 天,已删除" in page and "http-equiv" not in page
+    assert jobs.expire_exports(now=timezone.now() + timedelta(days=30)) == 0  # once
 
 
 def test_xlsx_job_writes_a_workbook(client, world, orders):

@@ -4,6 +4,7 @@ import tempfile
 import zoneinfo
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files import File
 from django.db.models import Q
 from django.http import QueryDict
@@ -23,6 +24,23 @@ EXPORT_LEASE = timedelta(minutes=5)
 def sweep_deadlines(*, now: datetime | None = None) -> dict[str, int]:
     """Reminders 3 days and 1 day before the instruction deadline, then the automatic "overdue" exception."""
     return {"reminded": services.remind_deadlines(now=now), "overdue": services.flag_overdue(now=now)}
+
+
+def expire_exports(*, now: datetime | None = None) -> int:
+    """Delete the files of exports finished more than PARCELBACK_EXPORT_KEEP_DAYS ago (they hold whole order lists
+    and would fill the disk); the job's page then asks for a new export. Returns how many expired."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.PARCELBACK_EXPORT_KEEP_DAYS)
+    expired = 0
+    for job in ExportJob.objects.filter(state=ExportJob.State.DONE, finished_at__lt=cutoff).order_by("id").iterator():
+        try:
+            job.file.delete(save=False)  # nothing happens when there is no file
+        except OSError:
+            log.exception("export %s: its file could not be deleted; trying again next sweep", job.pk)
+            continue
+        expired += ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.DONE).update(
+            state=ExportJob.State.EXPIRED, file=""
+        )
+    return expired
 
 
 def _claimable(now: datetime):

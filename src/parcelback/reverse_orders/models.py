@@ -365,6 +365,7 @@ class ExportJob(models.Model):
         RUNNING = "running"
         DONE = "done"
         FAILED = "failed"
+        EXPIRED = "expired"  # done, and the file deleted after PARCELBACK_EXPORT_KEEP_DAYS
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     # The list page's query string: the worker applies the same filterset, as the same user.

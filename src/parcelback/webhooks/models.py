@@ -24,7 +24,10 @@ class OutboxMessage(models.Model):
         ordering = ["id"]
         # The worker asks for the oldest undispatched messages every round; the outbox keeps every message ever
         # sent, so only an index of the waiting few keeps that question cheap (not a walk over all of them).
-        indexes = [models.Index(fields=["id"], condition=models.Q(dispatched_at__isnull=True), name="outbox_waiting")]
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(dispatched_at__isnull=True), name="outbox_waiting"),
+            models.Index(fields=["created_at"], name="outbox_created"),  # the oldest first, for pruning
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.order_number}"
@@ -114,7 +117,8 @@ class WebhookDelivery(models.Model):
         indexes = [
             models.Index(
                 fields=["next_attempt_at", "id"], condition=models.Q(state="pending"), name="webhook_delivery_due_pending"
-            )
+            ),
+            models.Index(fields=["retry_until"], name="webhook_delivery_retry_until"),  # the oldest first, for pruning
         ]
 
     def __str__(self) -> str:

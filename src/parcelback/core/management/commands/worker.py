@@ -17,8 +17,9 @@ from django.core.management.base import BaseCommand
 from django.db import OperationalError, close_old_connections, connection
 
 from parcelback.core.idempotency import purge_expired
-from parcelback.reverse_orders.jobs import run_next_export, sweep_deadlines
+from parcelback.reverse_orders.jobs import expire_exports, run_next_export, sweep_deadlines
 from parcelback.webhooks.delivery import Senders, deliver_due, fan_out
+from parcelback.webhooks.delivery import prune as prune_webhooks
 
 logger = logging.getLogger("parcelback.worker")
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="do one round of every job, then exit")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds to wait when idle (default 1)")
-        parser.add_argument("--sweep-every", type=float, default=300.0, help="seconds between deadline sweeps")
+        parser.add_argument("--sweep-every", type=float, default=300.0, help="seconds between sweeps (deadlines, old webhook history and export files)")
         parser.add_argument(
             "--concurrency", type=int, default=8, help="webhooks sent at once (default 8; 1 sends in this thread)"
         )
@@ -71,8 +72,9 @@ class Command(BaseCommand):
                     last_sweep = time.monotonic()
                     done = sweep_deadlines()
                     purge_expired()
+                    done |= prune_webhooks() | {"exports expired": expire_exports()}
                     if any(done.values()):
-                        logger.info("deadline sweep: %s", done)
+                        logger.info("sweep: %s", done)
             except OperationalError as error:  # e.g. SQLite busy beyond its timeout: try again next round
                 logger.warning("worker round failed: %s", error)
             if once:
