@@ -41,7 +41,7 @@ class Command(BaseCommand):
             signal.signal(sig, self.stop)
         self.stdout.write(
             f"Parcelback worker running ({concurrency} webhook senders, idle poll {interval}s,"
-            f" deadline sweep every {sweep_every:.0f}s)"
+            f" sweep every {sweep_every:.0f}s)"
         )
         self.stdout.flush()
         senders = ThreadPoolExecutor(concurrency, thread_name_prefix="webhook") if concurrency > 1 else nullcontext()
