@@ -95,8 +95,9 @@ def _claimable(now: datetime):
 
 
 # Connections are kept per endpoint host and reused by the next webhook to it: a busy endpoint costs one TCP (and
-# TLS) handshake per sender, not one per message. Redirects are answers other than 2xx: retried, never followed.
-_http = urllib3.PoolManager(num_pools=100, maxsize=8, retries=False, timeout=urllib3.Timeout(total=TIMEOUT))
+# TLS) handshake per sender, not one per message. Up to 32 are kept per host (`--concurrency` above that opens the
+# rest afresh each time). Redirects are answers other than 2xx: retried, never followed.
+_http = urllib3.PoolManager(num_pools=100, maxsize=32, retries=False, timeout=urllib3.Timeout(total=TIMEOUT))
 KEEP_BODY = 64 * 1024  # an acknowledgement longer than this (or of unknown length) is not read: its connection is dropped
 
 
