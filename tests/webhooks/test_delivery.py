@@ -280,3 +280,39 @@ def test_a_slow_receiver_holds_one_sender_not_the_rest(world, receiver):
             stuck.shutdown()
             stuck.server_close()
     assert WebhookDelivery.objects.filter(state="delivered").count() == 12
+
+
+def test_a_redirect_is_an_answer_to_retry_never_followed(world):
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    paths = []
+
+    class Redirecting(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            paths.append(self.path)
+            self.send_response(302 if self.path == "/hook" else 200)
+            self.send_header("Location", "/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        WebhookEndpoint.objects.create(
+            organisation=world.shop1, url=f"http://127.0.0.1:{server.server_address[1]}/hook", secret="whsec_" + "A" * 44,
+            created_at=timezone.now() - timedelta(minutes=1),
+        )
+        OutboxMessage.objects.create(
+            event_type="reverse_order.created", order_number="RV1", shop=world.shop1, provider=world.provider_a, payload={}
+        )
+        assert run_worker() == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    row = WebhookDelivery.objects.get()
+    assert paths == ["/hook"]
+    assert (row.state, row.last_status_code) == ("pending", 302)
