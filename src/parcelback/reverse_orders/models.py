@@ -143,9 +143,10 @@ class ReverseOrder(models.Model):
             models.Index(fields=["provider", "-created_at", "-id"], name="ro_provider_created"),
             models.Index(fields=["provider", "status", "arrived_at"], name="ro_provider_status"),
             models.Index(fields=["warehouse", "status"], name="ro_warehouse_status"),
-            # The list page's tab counts (a shop's orders by status and warehouse, counted per type) read only
-            # this index, never the table.
+            # The list page's tab counts (a shop's or a provider's orders by status and warehouse, counted per
+            # type) read only these indexes, never the table.
             models.Index(fields=["shop", "status", "warehouse", "reverse_type"], name="ro_shop_status_wh_type"),
+            models.Index(fields=["provider", "status", "warehouse", "reverse_type"], name="ro_provider_status_wh_type"),
             models.Index(fields=["sales_return_no"], name="ro_sales_return_no"),
             models.Index(fields=["order_no"], name="ro_order_no"),
             models.Index(fields=["inbound_tracking_number"], name="ro_inbound_tracking"),
