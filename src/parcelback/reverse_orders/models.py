@@ -141,12 +141,20 @@ class ReverseOrder(models.Model):
             models.Index(fields=["shop", "status", "instruction_deadline"], name="ro_shop_status_deadline"),
             models.Index(fields=["shop", "reverse_type", "status", "-created_at"], name="ro_shop_type_status"),
             models.Index(fields=["provider", "-created_at", "-id"], name="ro_provider_created"),
+            # The list's other sorts (处理截止, 更新时间) for a shop's or a provider's whole list, any status.
+            models.Index(fields=["shop", "instruction_deadline", "id"], name="ro_shop_deadline"),
+            models.Index(fields=["provider", "instruction_deadline", "id"], name="ro_provider_deadline"),
+            models.Index(fields=["provider", "-updated_at", "-id"], name="ro_provider_updated"),
             models.Index(fields=["provider", "status", "arrived_at"], name="ro_provider_status"),
             models.Index(fields=["warehouse", "status"], name="ro_warehouse_status"),
             # The list page's tab counts (a shop's or a provider's orders by status and warehouse, counted per
             # type) read only these indexes, never the table.
             models.Index(fields=["shop", "status", "warehouse", "reverse_type"], name="ro_shop_status_wh_type"),
             models.Index(fields=["provider", "status", "warehouse", "reverse_type"], name="ro_provider_status_wh_type"),
+            # The warehouse's work-queue counts (selectors.work_queue_counts), read from the index alone.
+            models.Index(
+                fields=["provider", "status", "exception_state", "pickup_method", "arrived_at"], name="ro_provider_queue"
+            ),
             models.Index(fields=["sales_return_no"], name="ro_sales_return_no"),
             models.Index(fields=["order_no"], name="ro_order_no"),
             models.Index(fields=["inbound_tracking_number"], name="ro_inbound_tracking"),
