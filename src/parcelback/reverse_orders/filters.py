@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from .models import BusinessMode, ExceptionState, OrderLine, PickupMethod, ReverseOrder, ReverseType, Status
+from .models import BusinessMode, CargoOwner, ExceptionState, OrderLine, PickupMethod, ReverseOrder, ReverseType, Status
 
 TABS = [
     ("all", _("全部")),
@@ -126,8 +126,11 @@ class ReverseOrderFilter(df.FilterSet):
         return self._id_or_name(queryset, value, "goods_id", "goods_name")
 
     def filter_owner(self, queryset, name, value):
+        # The matching cargo owners first (a small table): joined inside the list's query, a name no owner has
+        # made PostgreSQL walk a whole shop's orders newest first looking for 50 that never come (250 ms at 1M).
         value = value.strip()
-        return queryset.filter(Q(owner__external_id=value) | Q(owner__name__icontains=value))
+        owners = CargoOwner.objects.filter(Q(external_id=value) | Q(name__icontains=value)).values_list("id", flat=True)
+        return queryset.filter(owner_id__in=list(owners))
 
     def _time_column(self) -> str:
         return "updated_at" if self.form.cleaned_data.get("time_field") == "updated" else "created_at"
