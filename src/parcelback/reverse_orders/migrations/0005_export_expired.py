@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reverse_orders', '0004_tab_counts_index'),
+        ('reverse_orders', '0004_list_and_queue_indexes'),
     ]
 
     operations = [
