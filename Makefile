@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PARCELBACK_DATA_DIR ?= var
 
-.PHONY: install run test migrate demo clean bench
+.PHONY: install run test test-fast migrate demo clean bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ run: demo
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The inner loop: everything but the browser tests and the benchmark smoke (`make test` and CI run all).
+test-fast: install
+	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 # The benchmark on a scratch SQLite database in var/bench (200,000 orders generated on the first run);
 # it writes docs/PERFORMANCE.md. See the README's Performance section for PostgreSQL.

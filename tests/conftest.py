@@ -1,11 +1,28 @@
+import json
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
 
 from parcelback.accounts.actors import Actor
-from parcelback.accounts.models import Organisation, Role, Warehouse
+from parcelback.accounts.models import ApiToken, Organisation, Role, Warehouse
+from parcelback.reverse_orders.models import ReverseType
 
-from .factories import OrganisationFactory, WarehouseFactory, person
+from .factories import OrganisationFactory, ReverseOrderFactory, WarehouseFactory, person
+from .helpers import PREFIX
+
+
+def pytest_collection_modifyitems(config, items):
+    """The benchmark smoke is `slow`: anything in a `bench` directory or in a test_bench.py (`make test-fast` skips it)."""
+    for item in items:
+        path = item.path
+        folders = path.relative_to(config.rootpath).parts[:-1] if path.is_relative_to(config.rootpath) else ()
+        if path.name == "test_bench.py" or "bench" in folders:
+            item.add_marker(pytest.mark.slow)
 
 
 @dataclass
@@ -54,3 +71,65 @@ def world(db) -> World:
 def fast_password_hashing(settings):
     """Real hashing costs ~0.3 s a user; the tests create many."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def orders(world):
+    """The page tests' orders: three of shop1 in provider A's Tokyo warehouse, and one of shop2.
+
+    Modules that need other orders define their own `orders` fixture, which overrides this one."""
+    return {
+        "return": ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, reverse_type=ReverseType.CUSTOMS_RETURN),
+        "destroy": ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, reverse_type=ReverseType.CUSTOMS_DESTROY),
+        "reject": ReverseOrderFactory(
+            shop=world.shop1, warehouse=world.wh_a1, reverse_type=ReverseType.INTERCEPT_REJECT,
+            goods=[("70099", "测试商品 <script>alert('xss')</script>")],
+        ),
+        "other_shop": ReverseOrderFactory(shop=world.shop2, warehouse=world.wh_a1),
+    }
+
+
+@dataclass
+class ApiClient:
+    """The test client speaking to the API as one token's owner."""
+
+    client: Client
+    token: str
+
+    def _headers(self, headers):
+        return {"Authorization": f"Bearer {self.token}", **(headers or {})}
+
+    def get(self, path, params=None, headers=None):
+        return self.client.get(PREFIX + path, params or {}, headers=self._headers(headers))
+
+    def post(self, path, body=None, headers=None):
+        data = json.dumps({} if body is None else body)
+        return self.client.post(PREFIX + path, data, content_type="application/json", headers=self._headers(headers))
+
+    def post_multipart(self, path, data, headers=None):
+        return self.client.post(PREFIX + path, data, headers=self._headers(headers))
+
+    def delete(self, path, headers=None):
+        return self.client.delete(PREFIX + path, headers=self._headers(headers))
+
+
+def token_for(actor) -> str:
+    user = get_user_model().objects.get(pk=actor.user_id)
+    token, secret = ApiToken.issue(user=user)
+    # Marked as used just now, so a request costs no last_used_at write (query counts stay exact).
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() + timedelta(minutes=5))
+    return secret
+
+
+@pytest.fixture
+def api(world):
+    """api(world.merchant1).get("/reverse-orders") — a client per actor, tokens issued on first use."""
+    cache.clear()  # the rate limiter's windows are keyed by user id, which the next test reuses
+    clients = {}
+
+    def for_actor(actor) -> ApiClient:
+        if actor.username not in clients:
+            clients[actor.username] = ApiClient(Client(), token_for(actor))
+        return clients[actor.username]
+
+    return for_actor

@@ -6,7 +6,8 @@ Domain refusals come from `core.errors.Code`; `core.api.ApiCode` holds those of 
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from parcelback.core.api import API_MESSAGES, ApiCode, ApiError, BearerToken, PerTokenThrottle, api_error, error_body
+from parcelback.accounts.api import BearerToken
+from parcelback.core.api import API_MESSAGES, ApiCode, ApiError, PerTokenThrottle, api_error, error_body
 from parcelback.core.errors import HTTP_STATUS, MESSAGES, Code, Refused
 from parcelback.reverse_orders.api import router as orders_router
 from parcelback.webhooks.api import router as webhooks_router

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "parcelback.accounts",
     "parcelback.reverse_orders",
     "parcelback.webhooks",
+    "parcelback.bench",
+    "parcelback.worker",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "parcelback.accounts.middleware.ActorMiddleware",
     # API writes carrying an Idempotency-Key replay their first answer (see core/idempotency.py).
     "parcelback.core.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -88,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "parcelback.accounts.context_processors.actor",
             ],
         },
     },

@@ -124,9 +124,9 @@ def test_a_claimed_job_is_not_run_twice_until_its_lease_runs_out(world):
 
 
 def test_the_worker_command_runs_waiting_exports(world, orders, monkeypatch):
-    from parcelback.core.management.commands import worker
+    from parcelback.worker import loop
 
-    monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # it would close the test's transaction
+    monkeypatch.setattr(loop, "close_old_connections", lambda: None)  # it would close the test's transaction
     ExportJob.objects.create(user_id=world.merchant1.user_id, fmt="csv", total=4, language="en", time_zone="UTC")
     call_command("worker", "--once", "--concurrency", "1", stdout=io.StringIO())
     job = ExportJob.objects.get()

@@ -4,8 +4,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ..api.conftest import api  # noqa: F401  (the API client fixture)
-
 
 class Receiver:
     """A real HTTP server on 127.0.0.1 that records every webhook and answers with the next scripted status."""

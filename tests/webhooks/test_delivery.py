@@ -130,9 +130,9 @@ def test_fans_out_only_to_interested_endpoints_of_the_orders_shop_and_provider(a
 
 
 def test_worker_command_runs_every_job_once(api, world, receiver, order, monkeypatch):
-    from parcelback.core.management.commands import worker
+    from parcelback.worker import loop
 
-    monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # it would close the test's transaction
+    monkeypatch.setattr(loop, "close_old_connections", lambda: None)  # it would close the test's transaction
     subscribe(api, world.merchant1, receiver.url)
     services.cancel(actor=world.provider1, number=order.number, reason="x")
     call_command("worker", "--once", "--concurrency", "1", stdout=__import__("io").StringIO())

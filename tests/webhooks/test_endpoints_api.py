@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from parcelback.webhooks.models import OutboxMessage, WebhookDelivery, WebhookEndpoint
 
-from ..api.conftest import assert_error
+from ..helpers import assert_error
 
 
 def test_registers_an_endpoint_and_shows_the_secret_once(api, world):

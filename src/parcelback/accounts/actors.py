@@ -11,18 +11,16 @@ class Actor:
     role: Role | None
     organisation: Organisation | None
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
 
 SYSTEM = Actor(user_id=None, username="system", role=Role.ADMIN, organisation=None)
+# Nobody signed in (or an API call without a valid token): no role, so no action and no order is theirs.
+ANONYMOUS = Actor(user_id=None, username="", role=None, organisation=None)
 
 
 def actor_for(user) -> Actor:
     """Resolve a Django user to an Actor; a user with no membership and no superuser flag has no role."""
     if user is None or not user.is_authenticated:
-        return Actor(user_id=None, username="", role=None, organisation=None)
+        return ANONYMOUS
     if user.is_superuser:
         return Actor(user_id=user.pk, username=user.get_username(), role=Role.ADMIN, organisation=None)
     membership = getattr(user, "membership", None)

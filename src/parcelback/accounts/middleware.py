@@ -1,4 +1,12 @@
-"""The console speaks Simplified Chinese unless the user picked English with the language switch."""
+"""Per-request context for the console: who acts, in which language and time zone."""
+import zoneinfo
+
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+from .actors import Actor, actor_for
+from .api import token_actor
+from .models import Membership
 
 
 class ConsoleLanguageMiddleware:
@@ -24,10 +32,6 @@ class UserTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        import zoneinfo
-
-        from django.utils import timezone
-
         name = "" if request.path.startswith("/api/") else request.COOKIES.get(self.COOKIE, "")[:64]
         try:
             zone = zoneinfo.ZoneInfo(name) if name else None
@@ -37,4 +41,28 @@ class UserTimeZoneMiddleware:
             timezone.activate(zone)
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+def console_actor(user) -> Actor:
+    """The signed-in person as the domain sees them; membership and organisation come in one query."""
+    if user.is_authenticated and not user.is_superuser:
+        membership = Membership.objects.select_related("organisation").filter(user=user).first()
+        user._state.fields_cache["membership"] = membership
+    return actor_for(user)
+
+
+class ActorMiddleware:
+    """Resolves the acting person once per request as `request.actor`: on the API from the Bearer token (before
+    the idempotency middleware, which scopes keys by it), on the console from the session, when first asked.
+    Sits after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            request.actor = token_actor(request)
+        else:
+            request.actor = SimpleLazyObject(lambda: console_actor(request.user))
         return self.get_response(request)

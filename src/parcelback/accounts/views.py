@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from parcelback.core.console import go, page
 from parcelback.core.errors import Refused
-from parcelback.reverse_orders.views import actor_of, go, page
 
 from . import selectors, services
 
@@ -38,7 +38,7 @@ class TokenForm(forms.Form):
 @login_required
 def tokens(request):
     """The signed-in person's tokens (prefixes only) and the form that issues another."""
-    actor = actor_of(request)
+    actor = request.actor
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -63,14 +63,14 @@ def token_created(request):
     done = request.session.pop("token_created", None)
     if not done:
         return redirect("tokens")
-    token = get_object_or_404(selectors.tokens_of(actor=actor_of(request)), pk=done["id"])
+    token = get_object_or_404(selectors.tokens_of(actor=request.actor), pk=done["id"])
     return page(request, "accounts/token_created.html", {"token": token, "secret": done["secret"]})
 
 
 @login_required
 def revoke_token(request, token_id: int):
     """撤销, behind a confirmation: integrations using the token stop working at once."""
-    actor = actor_of(request)
+    actor = request.actor
     token = get_object_or_404(selectors.tokens_of(actor=actor), pk=token_id)
     if request.method == "POST":
         try:

@@ -1,18 +1,29 @@
-"""API plumbing shared by every router: transport refusal codes, the error body, Bearer-token auth, throttling."""
+"""API plumbing shared by every router: transport refusal codes, the one error shape, throttling, rendering,
+ETags. Who the caller is (Bearer tokens) is the accounts app's answer."""
 import hashlib
-from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from ninja import Schema
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
+from pydantic import Field
 
-from parcelback.accounts.actors import Actor, actor_for
-from parcelback.accounts.models import ApiToken
+# Text never carries NUL (no database stores it); required text has a visible character, as the services demand.
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\s\x00\x1c-\x1f][^\x00]*$"
+
+
+def text(max_length: int, default: str = "", **kwargs):
+    """An optional text field of an API input."""
+    return Field(default, max_length=max_length, pattern=NO_NUL, **kwargs)
+
+
+def required_text(max_length: int, **kwargs):
+    """A required text field of an API input: at least one visible character."""
+    return Field(max_length=max_length, pattern=NOT_BLANK, **kwargs)
 
 
 class ApiCode(StrEnum):
@@ -44,6 +55,27 @@ class ApiError(Exception):
         self.code = code
 
 
+class RefusedOrderOut(Schema):
+    order: str
+    code: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """The one shape of every API error."""
+
+    code: str
+    message: str
+    field: str | None
+    errors: dict[str, str] | None
+    refused: list[RefusedOrderOut]
+
+
+# The statuses any endpoint may refuse with, each answered as `ErrorOut`; routers spread it into `response=`
+# (writes to one order add 412 for a stale If-Match).
+ERRORS = {status: ErrorOut for status in (400, 401, 403, 404, 409, 422, 429)}
+
+
 def error_body(code: str, message: str, *, field: str | None = None, errors: dict | None = None) -> dict:
     return {"code": code, "message": message, "field": field, "errors": errors or None, "refused": []}
 
@@ -51,43 +83,6 @@ def error_body(code: str, message: str, *, field: str | None = None, errors: dic
 def api_error(code: ApiCode) -> tuple[int, dict]:
     status, message = API_MESSAGES[code]
     return status, error_body(str(code), str(message))
-
-
-# --- authentication ---------------------------------------------------------------------------------
-
-
-def actor_for_token(request: HttpRequest) -> Actor | None:
-    """The actor behind the request's Bearer token (cached on the request), or None for no or a bad token."""
-    if hasattr(request, "_api_actor"):
-        return request._api_actor
-    actor = None
-    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and secret.strip():
-        token = (
-            ApiToken.objects.select_related("user__membership__organisation")
-            .filter(key_hash=ApiToken.hash(secret.strip()), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
-        if token is not None:
-            now = timezone.now()
-            # Touch last_used_at at most once a minute: reads should not each cost a write.
-            if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-                ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-            actor = actor_for(token.user)
-            if actor.role is None:
-                actor = None
-    request._api_actor = actor
-    return actor
-
-
-class BearerToken(HttpBearer):
-    """`Authorization: Bearer pb_...`; the token acts with its user's role and organisation. No session auth."""
-
-    def __call__(self, request):
-        return actor_for_token(request)
-
-    def authenticate(self, request, token):  # pragma: no cover - __call__ does the work
-        return actor_for_token(request)
 
 
 class PerTokenThrottle(SimpleRateThrottle):

@@ -60,6 +60,31 @@ MESSAGES = {
     Code.TOO_MANY_ENDPOINTS: _("Your organisation already has the most webhook endpoints allowed; remove one first."),
 }
 
+# The problem codes services put in `Refused.errors` (field → problem), as a page says them next to the field;
+# the API answers the code itself.
+PROBLEMS = {
+    "required": _("必填"),
+    "not_in_future": _("须晚于当前时间"),
+    "invalid_phone": _("请填写有效的电话号码"),
+    "too_long": _("内容过长"),
+    "mixed_methods": _("只能选择一种提货方式"),
+    "in_future": _("不能晚于当前时间"),
+    "too_many_files": _("文件过多(最多 10 个)"),
+    "file_too_large": _("文件过大(每个最多 10 MB)"),
+    "unsupported_file_type": _("仅支持 JPG、PNG、WebP 图片或 PDF"),
+    "invalid_choice": _("无效的选项"),
+    "duplicate_in_batch": _("重复"),
+    "must_be_positive": _("须为正整数"),
+    "unknown_shop": _("未知店铺"),
+    "unknown_warehouse": _("未知仓库,或不是您的仓库"),
+    "invalid_url": _("请填写以 http:// 或 https:// 开头的网址"),
+}
+
+
+def problem_text(code: str) -> str:
+    return str(PROBLEMS.get(code, code))
+
+
 HTTP_STATUS = {
     Code.INVALID: 400,
     Code.EMPTY_BATCH: 400,

@@ -13,7 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 
-from .api import ApiCode, actor_for_token, api_error
+from .api import ApiCode, api_error
 from .models import IdempotencyKey
 
 KEEP_FOR = timedelta(hours=24)
@@ -71,8 +71,8 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         if not (1 <= len(key) <= 255 and key.isprintable()):
             return _error(ApiCode.INVALID_IDEMPOTENCY_KEY)
-        actor = actor_for_token(request)
-        if actor is None:
+        actor = request.actor  # resolved from the Bearer token by accounts' ActorMiddleware
+        if actor.role is None:
             return self.get_response(request)  # the API answers 401; nothing to remember
         scope = f"org:{actor.organisation.pk}" if actor.organisation else f"user:{actor.user_id}"
         try:

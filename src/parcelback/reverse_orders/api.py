@@ -5,7 +5,15 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from pydantic import AwareDatetime
 
 from parcelback.accounts.actors import Actor
-from parcelback.core.api import ApiCode, ApiError, etag_for, if_match_fails, rendered
+from parcelback.core.api import (
+    ERRORS,
+    ApiCode,
+    ApiError,
+    ErrorOut,
+    etag_for,
+    if_match_fails,
+    rendered,
+)
 from parcelback.core.errors import Code, Refused
 from parcelback.core.pagination import keyset_page
 
@@ -19,7 +27,6 @@ from .schemas import (
     CreatedOut,
     CreateOrdersIn,
     DestructionConfirmationIn,
-    ErrorOut,
     ExceptionOut,
     ForwardIn,
     ForwardingIn,
@@ -27,8 +34,8 @@ from .schemas import (
     ListQuery,
     NumbersOut,
     OrderDetailOut,
-    OrderOut,
     OrderNumber,
+    OrderOut,
     OrderPage,
     PickupRegistrationIn,
     RaiseExceptionIn,
@@ -40,7 +47,7 @@ from .serializers import order_data
 
 router = Router(tags=["reverse orders"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 412: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+ERRORS = {**ERRORS, 412: ErrorOut}  # a write to one order refuses a stale If-Match
 
 
 # --- rendering ----------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 A batch is all or nothing (the seed's rule): `plan()` returns who is eligible and who is refused with a code,
 and the service writes only when nobody is refused. Pages and the API show the same plan.
 """
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +15,8 @@ from parcelback.core.errors import Code, Refused
 from . import states
 from .models import PickupMethod
 
-PHONE_CHARS = set("0123456789+-() ")
+# The one phone rule (forms, API schemas and services): 5 to 20 digits, with + - ( ) and spaces between them.
+PHONE = r"[+\-() ]*(?:[0-9][+\-() ]*){5,20}"
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,9 @@ class PickupDetails:
 
 
 def _phone_problem(value: str) -> str | None:
-    digits = sum(ch.isdigit() for ch in value)
     if not value.strip():
         return "required"
-    if set(value) - PHONE_CHARS or not 5 <= digits <= 20:
+    if not re.fullmatch(PHONE, value):
         return "invalid_phone"
     return None
 

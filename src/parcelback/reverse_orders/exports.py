@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from .models import BusinessMode, ExceptionState, PickupMethod, ReverseType, Status
 
 CHUNK = 500
+FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -9,7 +9,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from .models import BusinessMode, CargoOwner, ExceptionState, OrderLine, PickupMethod, ReverseOrder, ReverseType, Status
+from .models import (
+    BusinessMode,
+    CargoOwner,
+    ExceptionState,
+    OrderLine,
+    PickupMethod,
+    ReverseOrder,
+    ReverseType,
+    Status,
+)
 
 TABS = [
     ("all", _("全部")),
@@ -68,18 +77,22 @@ class ReverseOrderFilter(df.FilterSet):
     reverse_type = df.ChoiceFilter(choices=TYPE_FILTER_CHOICES, method="filter_reverse_type", label=_("逆向类型"))
     status = df.ChoiceFilter(choices=Status.choices, label=_("状态"))
     number_type = df.ChoiceFilter(choices=NUMBER_TYPE_CHOICES, method="noop", label=_("单号"))
-    numbers = df.CharFilter(method="filter_numbers", label=_("单号"))
-    product = df.CharFilter(method="filter_product", label=_("商品"))
-    goods = df.CharFilter(method="filter_goods", label=_("货品"))
-    warehouse = df.CharFilter(field_name="warehouse__code", label=_("仓库"))
+    numbers = df.CharFilter(
+        method="filter_numbers", label=_("单号"), help_text="one or many numbers, comma or whitespace separated"
+    )
+    product = df.CharFilter(method="filter_product", label=_("商品"), help_text="product ID (exact) or name (contains)")
+    goods = df.CharFilter(method="filter_goods", label=_("货品"), help_text="goods ID (exact) or name (contains)")
+    warehouse = df.CharFilter(field_name="warehouse__code", label=_("仓库"), help_text="warehouse code")
     time_field = df.ChoiceFilter(
         choices=[("created", _("创建时间")), ("updated", _("更新时间"))], method="noop", label=_("时间")
     )
-    time_from = MomentFilter(method="filter_time_from", label=_("开始"))
-    time_to = MomentFilter(method="filter_time_to", label=_("结束"))
+    time_from = MomentFilter(method="filter_time_from", label=_("开始"), help_text="ISO 8601 date or date-time")
+    time_to = MomentFilter(
+        method="filter_time_to", label=_("结束"), help_text="ISO 8601 date or date-time; a bare date includes that day"
+    )
     pickup_method = df.ChoiceFilter(choices=PickupMethod.choices, label=_("提货方式"))
     exception_state = df.ChoiceFilter(choices=ExceptionState.choices, label=_("异常情况"))
-    owner = df.CharFilter(method="filter_owner", label=_("货主"))
+    owner = df.CharFilter(method="filter_owner", label=_("货主"), help_text="cargo owner ID (exact) or name (contains)")
     business_mode = df.ChoiceFilter(choices=BusinessMode.choices, label=_("经营方式"))
     ordering = df.ChoiceFilter(
         choices=[(key, key) for key in ORDERINGS], method="noop", label=_("排序"), empty_label=None
@@ -147,9 +160,23 @@ class ReverseOrderFilter(df.FilterSet):
         return queryset.filter(**{f"{column}__lte": value})
 
     @property
+    def ordering_key(self) -> str:
+        return (self.form.cleaned_data.get("ordering") if self.form.is_valid() else None) or "-created"
+
+    @property
     def ordering_fields(self) -> tuple[str, str]:
-        key = (self.form.cleaned_data.get("ordering") if self.form.is_valid() else None) or "-created"
-        return ORDERINGS[key]
+        return ORDERINGS[self.ordering_key]
+
+    def total_from(self, counts: dict[str, int]) -> int:
+        """The list's size from the per-tab counts taken under the same filters (`tab_counts`): the tab's own
+        count, or on 全部 the count of the chosen 逆向类型 (清关失败 being both customs types)."""
+        if self.tab_value != "all":
+            return counts[self.tab_value]
+        self.form.errors  # runs validation: cleaned_data holds the valid filters, as the queryset applies them
+        chosen = self.form.cleaned_data.get("reverse_type")
+        if chosen == CUSTOMS_FAILURE:
+            return counts[ReverseType.CUSTOMS_RETURN] + counts[ReverseType.CUSTOMS_DESTROY]
+        return counts[chosen] if chosen else counts["all"]
 
     @property
     def qs(self):

@@ -6,39 +6,36 @@ import io
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcelback.accounts.models import Organisation, Warehouse
+
 from . import batch, services
-from .models import BusinessMode, OrderException, PickupMethod, ReverseType
+from .models import (
+    CANCEL_REASON_LENGTH,
+    PICKUP_CODE_LENGTH,
+    BusinessMode,
+    CargoOwner,
+    ExceptionComment,
+    Execution,
+    OrderException,
+    OrderLine,
+    PickupMethod,
+    PickupRegistration,
+    ReverseOrder,
+    ReverseType,
+    max_length,
+)
 
 LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def length(model, name: str) -> dict:
+    """`max_length` of a form field: the column's own (`models.max_length`)."""
+    return {"max_length": max_length(model, name)}
 
 
 def local_moment():
     """A date-time picker in the user's time zone (the browser's datetime-local input)."""
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-# The problem codes services put in `Refused.errors`, as the page says them next to the field.
-PROBLEMS = {
-    "required": _("必填"),
-    "not_in_future": _("须晚于当前时间"),
-    "invalid_phone": _("请填写有效的电话号码"),
-    "too_long": _("内容过长"),
-    "mixed_methods": _("只能选择一种提货方式"),
-    "in_future": _("不能晚于当前时间"),
-    "too_many_files": _("文件过多(最多 10 个)"),
-    "file_too_large": _("文件过大(每个最多 10 MB)"),
-    "unsupported_file_type": _("仅支持 JPG、PNG、WebP 图片或 PDF"),
-    "invalid_choice": _("无效的选项"),
-    "duplicate_in_batch": _("重复"),
-    "must_be_positive": _("须为正整数"),
-    "unknown_shop": _("未知店铺"),
-    "unknown_warehouse": _("未知仓库,或不是您的仓库"),
-    "invalid_url": _("请填写以 http:// 或 https:// 开头的网址"),
-}
-
-
-def problem_text(code: str) -> str:
-    return str(PROBLEMS.get(code, code))
-
 
 class PickupForm(forms.Form):
     """登记提货: one method and one set of details for every selected order."""
@@ -49,17 +46,17 @@ class PickupForm(forms.Form):
     expected_pickup_at = forms.DateTimeField(
         label=_("预计提货时间"), required=False, input_formats=LOCAL_INPUT_FORMATS, widget=local_moment()
     )
-    picker_name = forms.CharField(label=_("提货人"), required=False, max_length=80)
-    picker_phone = forms.CharField(label=_("联系方式"), required=False, max_length=32)
-    recipient_name = forms.CharField(label=_("收货人"), required=False, max_length=80)
-    recipient_phone = forms.CharField(label=_("联系方式"), required=False, max_length=32)
-    country = forms.CharField(label=_("国家/地区"), required=False, max_length=60)
-    province = forms.CharField(label=_("省/州"), required=False, max_length=60)
-    city = forms.CharField(label=_("城市"), required=False, max_length=60)
-    district = forms.CharField(label=_("区/县"), required=False, max_length=60)
-    street = forms.CharField(label=_("详细地址"), required=False, max_length=200)
-    postcode = forms.CharField(label=_("邮编"), required=False, max_length=20)
-    remark = forms.CharField(label=_("备注"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    picker_name = forms.CharField(label=_("提货人"), required=False, **length(PickupRegistration, "picker_name"))
+    picker_phone = forms.CharField(label=_("联系方式"), required=False, **length(PickupRegistration, "picker_phone"))
+    recipient_name = forms.CharField(label=_("收货人"), required=False, **length(PickupRegistration, "recipient_name"))
+    recipient_phone = forms.CharField(label=_("联系方式"), required=False, **length(PickupRegistration, "recipient_phone"))
+    country = forms.CharField(label=_("国家/地区"), required=False, **length(PickupRegistration, "country"))
+    province = forms.CharField(label=_("省/州"), required=False, **length(PickupRegistration, "province"))
+    city = forms.CharField(label=_("城市"), required=False, **length(PickupRegistration, "city"))
+    district = forms.CharField(label=_("区/县"), required=False, **length(PickupRegistration, "district"))
+    street = forms.CharField(label=_("详细地址"), required=False, **length(PickupRegistration, "street"))
+    postcode = forms.CharField(label=_("邮编"), required=False, **length(PickupRegistration, "postcode"))
+    remark = forms.CharField(label=_("备注"), required=False, **length(PickupRegistration, "remark"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def details(self) -> batch.PickupDetails:
         data = self.cleaned_data
@@ -80,39 +77,39 @@ class PickupForm(forms.Form):
 
 
 class HandOverForm(forms.Form):
-    pickup_code = forms.CharField(label=_("提货码"), required=False, max_length=20)
-    handed_to = forms.CharField(label=_("交付给"), required=False, max_length=80)
+    pickup_code = forms.CharField(label=_("提货码"), required=False, max_length=PICKUP_CODE_LENGTH)
+    handed_to = forms.CharField(label=_("交付给"), required=False, **length(Execution, "handed_to"))
 
 
 class ForwardForm(forms.Form):
-    carrier = forms.CharField(label=_("承运商"), required=False, max_length=60)
-    tracking_number = forms.CharField(label=_("运单号"), required=False, max_length=64)
+    carrier = forms.CharField(label=_("承运商"), required=False, **length(Execution, "carrier"))
+    tracking_number = forms.CharField(label=_("运单号"), required=False, **length(Execution, "tracking_number"))
 
 
 class DestroyForm(forms.Form):
     destroyed_at = forms.DateTimeField(
         label=_("销毁时间"), required=False, input_formats=LOCAL_INPUT_FORMATS, widget=local_moment()
     )
-    method = forms.CharField(label=_("销毁方式"), required=False, max_length=120)
+    method = forms.CharField(label=_("销毁方式"), required=False, **length(Execution, "destruction_method"))
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("取消原因"), required=False, max_length=300)
+    reason = forms.CharField(label=_("取消原因"), required=False, max_length=CANCEL_REASON_LENGTH)
 
 
 class RaiseExceptionForm(forms.Form):
     type = forms.ChoiceField(label=_("异常类型"), choices=OrderException.Type.choices)
     description = forms.CharField(
-        label=_("异常描述"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("异常描述"), required=False, **length(OrderException, "description"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("留言"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    body = forms.CharField(label=_("留言"), required=False, **length(ExceptionComment, "body"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ResolveForm(forms.Form):
-    note = forms.CharField(label=_("处理结果"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("处理结果"), required=False, **length(OrderException, "resolution_note"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ArrivalForm(forms.Form):
@@ -143,18 +140,20 @@ def _choice(value: str, choices) -> str:
 class OrderForm(forms.Form):
     """One order typed in by warehouse staff; goods lines come from `LineFormSet`."""
 
-    external_ref = forms.CharField(label=_("外部单号"), max_length=64)
-    shop = forms.CharField(label=_("店铺代码"), max_length=40)
+    external_ref = forms.CharField(label=_("外部单号"), **length(ReverseOrder, "external_ref"))
+    shop = forms.CharField(label=_("店铺代码"), **length(Organisation, "code"))
     # Checked by the service (unknown or someone else's warehouse), so a plain value with a picker.
-    warehouse = forms.CharField(label=_("仓库"), max_length=40, widget=forms.Select)
+    warehouse = forms.CharField(label=_("仓库"), **length(Warehouse, "code"), widget=forms.Select)
     reverse_type = forms.ChoiceField(label=_("逆向类型"), choices=ReverseType.choices)
     business_mode = forms.ChoiceField(label=_("经营方式"), choices=BusinessMode.choices)
-    owner_id = forms.CharField(label=_("货主ID"), max_length=64)
-    owner_name = forms.CharField(label=_("货主名称"), max_length=120)
-    sales_return_no = forms.CharField(label=_("销退单号"), required=False, max_length=64)
-    order_no = forms.CharField(label=_("订单号"), required=False, max_length=64)
-    inbound_tracking_number = forms.CharField(label=_("退回运单号"), required=False, max_length=64)
-    reason = forms.CharField(label=_("原因"), required=False, max_length=300)
+    owner_id = forms.CharField(label=_("货主ID"), **length(CargoOwner, "external_id"))
+    owner_name = forms.CharField(label=_("货主名称"), **length(CargoOwner, "name"))
+    sales_return_no = forms.CharField(label=_("销退单号"), required=False, **length(ReverseOrder, "sales_return_no"))
+    order_no = forms.CharField(label=_("订单号"), required=False, **length(ReverseOrder, "order_no"))
+    inbound_tracking_number = forms.CharField(
+        label=_("退回运单号"), required=False, **length(ReverseOrder, "inbound_tracking_number")
+    )
+    reason = forms.CharField(label=_("原因"), required=False, **length(ReverseOrder, "reason"))
 
     def __init__(self, *args, warehouses=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,10 +164,10 @@ class OrderForm(forms.Form):
 
 
 class LineForm(forms.Form):
-    product_id = forms.CharField(label=_("商品ID"), max_length=64)
-    product_name = forms.CharField(label=_("商品名称"), max_length=200)
-    goods_id = forms.CharField(label=_("货品ID"), max_length=64)
-    goods_name = forms.CharField(label=_("货品名称"), max_length=200)
+    product_id = forms.CharField(label=_("商品ID"), **length(OrderLine, "product_id"))
+    product_name = forms.CharField(label=_("商品名称"), **length(OrderLine, "product_name"))
+    goods_id = forms.CharField(label=_("货品ID"), **length(OrderLine, "goods_id"))
+    goods_name = forms.CharField(label=_("货品名称"), **length(OrderLine, "goods_name"))
     quantity = forms.IntegerField(label=_("数量"), min_value=1, initial=1)
 
 

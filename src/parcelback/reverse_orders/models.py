@@ -7,6 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from parcelback.accounts.models import Organisation, Warehouse
 
 
+def max_length(model, name: str) -> int:
+    """A column's length, the one definition forms and API schemas take theirs from."""
+    return model._meta.get_field(name).max_length
+
+
+# Lengths of text kept only in the timeline (an event's data), not in a column of their own.
+CANCEL_REASON_LENGTH = 300
+PICKUP_CODE_LENGTH = 20
+
+
 class ReverseType(models.TextChoices):
     CUSTOMS_RETURN = "customs_return", _("清关失败-退运")
     CUSTOMS_DESTROY = "customs_destroy", _("清关失败-销毁")
@@ -347,11 +357,29 @@ class ExceptionComment(models.Model):
         ordering = ["created_at", "id"]
 
 
+class EventKind(models.TextChoices):
+    """Every kind of timeline event, labelled as the timeline shows it; the webhook event types derive from it."""
+
+    CREATED = "created", _("创建")
+    ARRIVED = "arrived", _("登记到仓")
+    PICKUP_REGISTERED = "pickup_registered", _("登记提货")
+    DESTRUCTION_CONFIRMED = "destruction_confirmed", _("确认销毁")
+    HANDED_OVER = "handed_over", _("已提货")
+    FORWARDED = "forwarded", _("已转寄")
+    DESTROYED = "destroyed", _("已销毁")
+    CANCELLED = "cancelled", _("已取消")
+    DEADLINE_NEAR = "deadline_near", _("即将超期提醒")
+    OVERDUE = "overdue", _("超期未处理")
+    EXCEPTION_RAISED = "exception_raised", _("上报异常")
+    EXCEPTION_COMMENTED = "exception_commented", _("异常留言")
+    EXCEPTION_RESOLVED = "exception_resolved", _("异常完结")
+
+
 class Event(models.Model):
     """The timeline (操作记录): who did what to an order, when, with which data. Append-only."""
 
     order = models.ForeignKey(ReverseOrder, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40)  # an EventKind
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     actor_label = models.CharField(max_length=150)
     at = models.DateTimeField(default=timezone.now)

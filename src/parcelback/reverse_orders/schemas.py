@@ -5,34 +5,46 @@ from typing import Annotated, Literal
 
 from ninja import Schema
 from ninja.params.functions import Path
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
-ReverseTypeName = Literal["customs_return", "customs_destroy", "intercept_reject", "warehouse_intercept"]
-StatusName = Literal[
-    "awaiting_instruction", "awaiting_pickup", "awaiting_destruction", "picked_up", "forwarded", "destroyed", "cancelled"
-]
-PickupMethodName = Literal["self_pickup", "forward"]
-ExceptionStateName = Literal["none", "pending", "resolved"]
-BusinessModeName = Literal["consignment_sale", "consignment", "pop"]
-ExceptionTypeName = Literal[
-    "damaged", "lost", "picker_no_show", "undeliverable_address", "overdue", "information_mismatch", "other"
-]
-# Text never carries NUL (no database stores it); required text has a visible character, as the services demand.
-NO_NUL = r"^[^\x00]*$"
-NOT_BLANK = r"^[^\x00]*[^\s\x00\x1c-\x1f][^\x00]*$"
-# 5 to 20 digits, with + - ( ) and spaces between them (batch.PHONE_CHARS).
-PHONE = r"^[+\-() ]*(?:[0-9][+\-() ]*){5,20}$"
+from parcelback.accounts.models import Organisation, Warehouse
+from parcelback.core.api import NO_NUL, required_text, text
+
+from .batch import PHONE
+from .filters import MomentFilter, ReverseOrderFilter
+from .models import (
+    CANCEL_REASON_LENGTH,
+    PICKUP_CODE_LENGTH,
+    BusinessMode,
+    CargoOwner,
+    ExceptionComment,
+    ExceptionState,
+    Execution,
+    OrderException,
+    OrderLine,
+    PickupMethod,
+    PickupRegistration,
+    ReverseOrder,
+    ReverseType,
+    Status,
+    max_length,
+)
 
 
-def text(max_length: int, default: str = "", **kwargs):
-    return Field(default, max_length=max_length, pattern=NO_NUL, **kwargs)
+def one_of(values) -> type:
+    """A JSON string enumeration of these values (a `Literal`), in their declared order."""
+    return Literal[tuple(str(value) for value in values)]
 
 
-def required_text(max_length: int, **kwargs):
-    return Field(max_length=max_length, pattern=NOT_BLANK, **kwargs)
+ReverseTypeName = one_of(ReverseType.values)
+StatusName = one_of(Status.values)
+PickupMethodName = one_of(PickupMethod.values)
+ExceptionStateName = one_of(ExceptionState.values)
+BusinessModeName = one_of(BusinessMode.values)
+ExceptionTypeName = one_of(OrderException.Type.values)
+PHONE_PATTERN = f"^{PHONE}$"
 
-
-NumberItem = Annotated[str, Field(max_length=32, pattern=NO_NUL)]
+NumberItem = Annotated[str, Field(max_length=max_length(ReverseOrder, "number"), pattern=NO_NUL)]
 
 
 def order_numbers(description: str = "reverse order numbers; all or nothing"):
@@ -41,7 +53,16 @@ def order_numbers(description: str = "reverse order numbers; all or nothing"):
 
 
 # An order number in a path: what the database can hold.
-OrderNumber = Annotated[str, Path(max_length=32, pattern=NO_NUL)]
+OrderNumber = Annotated[str, Path(max_length=max_length(ReverseOrder, "number"), pattern=NO_NUL)]
+
+
+def column(model, name: str, **kwargs):
+    """An optional text input as long as the column it is stored in."""
+    return text(max_length(model, name), **kwargs)
+
+
+def required_column(model, name: str, **kwargs):
+    return required_text(max_length(model, name), **kwargs)
 
 
 class In(BaseModel):
@@ -57,46 +78,44 @@ class In(BaseModel):
 MOMENT = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}, {"type": "string", "maxLength": 0}]}
 
 
-class ListQuery(Schema):
-    """The list page's filters as query parameters; the filterset validates and applies them."""
+def _query_field(filter_):
+    """A list filter as an optional query parameter: choices as an enumeration, text as text without NUL, moments
+    as ISO 8601 text (the filterset parses and validates every value)."""
+    description = str(filter_.extra["help_text"]) if filter_.extra.get("help_text") else None
+    if isinstance(filter_, MomentFilter):
+        return (str | None, Field(None, description=description, json_schema_extra=MOMENT))
+    if "choices" in filter_.extra:
+        return (one_of(value for value, _label in filter_.extra["choices"]) | None, Field(None, description=description))
+    return (str | None, Field(None, pattern=NO_NUL, description=description))
 
-    tab: Literal["all", "customs_return", "customs_destroy", "intercept_reject", "warehouse_intercept"] | None = None
-    reverse_type: Literal["customs_failure", "customs_return", "customs_destroy", "intercept_reject", "warehouse_intercept"] | None = None
-    status: StatusName | None = None
-    number_type: Literal["number", "sales_return_no", "order_no"] | None = None
-    numbers: str | None = Field(None, pattern=NO_NUL, description="one or many numbers, comma or whitespace separated")
-    product: str | None = Field(None, pattern=NO_NUL, description="product ID (exact) or name (contains)")
-    goods: str | None = Field(None, pattern=NO_NUL, description="goods ID (exact) or name (contains)")
-    warehouse: str | None = Field(None, pattern=NO_NUL, description="warehouse code")
-    time_field: Literal["created", "updated"] | None = None
-    time_from: str | None = Field(None, description="ISO 8601 date or date-time", json_schema_extra=MOMENT)
-    time_to: str | None = Field(
-        None, description="ISO 8601 date or date-time; a bare date includes that day", json_schema_extra=MOMENT
-    )
-    pickup_method: PickupMethodName | None = None
-    exception_state: ExceptionStateName | None = None
-    owner: str | None = Field(None, pattern=NO_NUL, description="cargo owner ID (exact) or name (contains)")
-    business_mode: BusinessModeName | None = None
-    ordering: Literal["created", "-created", "updated", "-updated", "deadline", "-deadline"] | None = None
-    limit: int = Field(50, ge=1, le=200)
-    cursor: str | None = Field(None, pattern=NO_NUL, description="next_cursor of the previous page")
+
+# The list page's filters as query parameters, taken from the one filterset (which validates and applies them),
+# then the keyset page.
+ListQuery = create_model(
+    "ListQuery",
+    __base__=Schema,
+    __doc__="The list page's filters as query parameters; the filterset validates and applies them.",
+    **{name: _query_field(filter_) for name, filter_ in ReverseOrderFilter.base_filters.items()},
+    limit=(int, Field(50, ge=1, le=200)),
+    cursor=(str | None, Field(None, pattern=NO_NUL, description="next_cursor of the previous page")),
+)
 
 
 class SelfPickupIn(In):
     expected_pickup_at: AwareDatetime = Field(description="in the future, with a UTC offset")
-    picker_name: str = required_text(80)
-    picker_phone: str = Field(max_length=32, pattern=PHONE)
+    picker_name: str = required_column(PickupRegistration, "picker_name")
+    picker_phone: str = Field(max_length=max_length(PickupRegistration, "picker_phone"), pattern=PHONE_PATTERN)
 
 
 class ForwardIn(In):
-    recipient_name: str = required_text(80)
-    recipient_phone: str = Field(max_length=32, pattern=PHONE)
-    country: str = required_text(60)
-    province: str = required_text(60)
-    city: str = required_text(60)
-    district: str = text(60)
-    street: str = required_text(200)
-    postcode: str = required_text(20)
+    recipient_name: str = required_column(PickupRegistration, "recipient_name")
+    recipient_phone: str = Field(max_length=max_length(PickupRegistration, "recipient_phone"), pattern=PHONE_PATTERN)
+    country: str = required_column(PickupRegistration, "country")
+    province: str = required_column(PickupRegistration, "province")
+    city: str = required_column(PickupRegistration, "city")
+    district: str = column(PickupRegistration, "district")
+    street: str = required_column(PickupRegistration, "street")
+    postcode: str = required_column(PickupRegistration, "postcode")
 
 
 class PickupRegistrationIn(In):
@@ -116,7 +135,7 @@ class PickupRegistrationIn(In):
     method: PickupMethodName
     self_pickup: SelfPickupIn = Field(None)
     forward: ForwardIn = Field(None)
-    remark: str = text(300)
+    remark: str = column(PickupRegistration, "remark")
 
 
 class DestructionConfirmationIn(In):
@@ -134,57 +153,59 @@ class ArrivalsIn(In):
 
 
 class HandoverIn(In):
-    pickup_code: str = text(20)
-    handed_to: str = required_text(80)
+    pickup_code: str = text(PICKUP_CODE_LENGTH)
+    handed_to: str = required_column(Execution, "handed_to")
 
 
 class ForwardingIn(In):
-    carrier: str = required_text(60)
-    tracking_number: str = required_text(64)
+    carrier: str = required_column(Execution, "carrier")
+    tracking_number: str = required_column(Execution, "tracking_number")
 
 
 class CancelIn(In):
-    reason: str = required_text(300)
+    reason: str = required_text(CANCEL_REASON_LENGTH)
 
 
 class RaiseExceptionIn(In):
     type: ExceptionTypeName
-    description: str = required_text(2000)
+    description: str = required_column(OrderException, "description")
 
 
 class CommentIn(In):
-    body: str = required_text(2000)
+    body: str = required_column(ExceptionComment, "body")
 
 
 class ResolveIn(In):
-    note: str = required_text(2000)
+    note: str = required_column(OrderException, "resolution_note")
 
 
 class OwnerIn(In):
-    id: str = required_text(64)
-    name: str = required_text(120)
+    id: str = required_column(CargoOwner, "external_id")
+    name: str = required_column(CargoOwner, "name")
 
 
 class LineIn(In):
-    product_id: str = required_text(64)
-    product_name: str = required_text(200)
-    goods_id: str = required_text(64)
-    goods_name: str = required_text(200)
+    product_id: str = required_column(OrderLine, "product_id")
+    product_name: str = required_column(OrderLine, "product_name")
+    goods_id: str = required_column(OrderLine, "goods_id")
+    goods_name: str = required_column(OrderLine, "goods_name")
     quantity: int = Field(1, ge=1, le=1_000_000)
 
 
 class NewOrderIn(In):
-    external_ref: str = required_text(64, description="your own reference; sending it again returns the same order")
-    shop: str = text(40, default=..., description="shop code")
-    warehouse: str = text(40, default=..., description="warehouse code (one of yours)")
+    external_ref: str = required_column(
+        ReverseOrder, "external_ref", description="your own reference; sending it again returns the same order"
+    )
+    shop: str = column(Organisation, "code", default=..., description="shop code")
+    warehouse: str = column(Warehouse, "code", default=..., description="warehouse code (one of yours)")
     reverse_type: ReverseTypeName
     business_mode: BusinessModeName
     owner: OwnerIn
-    sales_return_no: str = text(64)
-    order_no: str = text(64)
+    sales_return_no: str = column(ReverseOrder, "sales_return_no")
+    order_no: str = column(ReverseOrder, "order_no")
     lines: list[LineIn] = Field(min_length=1)
-    inbound_tracking_number: str = text(64)
-    reason: str = text(300)
+    inbound_tracking_number: str = column(ReverseOrder, "inbound_tracking_number")
+    reason: str = column(ReverseOrder, "reason")
 
 
 class CreateOrdersIn(In):
@@ -264,7 +285,7 @@ class EvidenceOut(Schema):
 
 
 class ExecutionOut(Schema):
-    kind: Literal["handover", "forward", "destruction"]
+    kind: one_of(Execution.Kind.values)
     handed_to: str
     carrier: str
     tracking_number: str
@@ -305,20 +326,6 @@ class OrderDetailOut(OrderOut):
     execution: ExecutionOut | None
     exceptions: list[ExceptionOut]
     timeline: list[EventOut]
-
-
-class RefusedOrderOut(Schema):
-    order: str
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None
-    errors: dict[str, str] | None
-    refused: list[RefusedOrderOut]
 
 
 class NumbersOut(Schema):

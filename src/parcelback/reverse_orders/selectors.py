@@ -1,4 +1,7 @@
 """Every read of reverse orders, each starting from `visible_to(actor)`: out of scope is simply not there."""
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +37,30 @@ def order_list(*, actor: Actor, params) -> ReverseOrderFilter:
         Prefetch("lines", queryset=OrderLine.objects.order_by("id"), to_attr="listed_lines")
     )
     return ReverseOrderFilter(params, queryset=base)
+
+
+PAGE_SIZES = (20, 50, 100)
+
+
+@dataclass
+class ListPage:
+    """The list page's contract: the filters as understood, one page of orders, the per-tab counts and the total."""
+
+    filterset: ReverseOrderFilter
+    counts: dict[str, int]
+    page: Page
+    per_page: int
+
+
+def list_page(*, actor: Actor, params) -> ListPage:
+    """The console's list: the filterset over the actor's orders, the tab counts, and the requested page of the
+    requested size (`page`, `per_page`), counted from the tab counts rather than by a second COUNT(*)."""
+    filterset = order_list(actor=actor, params=params)
+    counts = tab_counts(actor=actor, params=params)
+    per_page = int(params["per_page"]) if params.get("per_page") in map(str, PAGE_SIZES) else 50
+    paginator = Paginator(filterset.qs, per_page)
+    paginator.count = filterset.total_from(counts)
+    return ListPage(filterset=filterset, counts=counts, page=paginator.get_page(params.get("page")), per_page=per_page)
 
 
 def tab_counts(*, actor: Actor, params) -> dict[str, int]:

@@ -156,7 +156,3 @@ def refusal(action: Action, order: OrderFacts, role: Role | None) -> Code | None
 def available_actions(order: OrderFacts, role: Role | None) -> list[Action]:
     """Every action `role` may take on `order` now, in table order."""
     return [action for action in TRANSITIONS if refusal(action, order, role) is None]
-
-
-def target_status(action: Action) -> Status | None:
-    return TRANSITIONS[action].target

@@ -1,30 +1,30 @@
 from django.urls import path
 
-from . import views
+from .views import batch, detail, lists, warehouse
 
 app_name = "orders"
 
 urlpatterns = [
-    path("", views.order_list, name="list"),
-    path("export.<str:fmt>", views.export, name="export"),
-    path("exports/", views.start_export, name="start_export"),
-    path("exports/<int:job_id>/", views.export_job, name="export_job"),
-    path("exports/<int:job_id>/download/", views.export_download, name="export_download"),
-    path("batch/pickup/", views.batch_pickup, name="batch_pickup"),
-    path("batch/pickup/done/", views.pickup_done, name="pickup_done"),
-    path("batch/destroy/", views.batch_destroy, name="batch_destroy"),
-    path("queue/", views.queue, name="queue"),
-    path("new/", views.create_order, name="create"),
-    path("import/", views.import_orders, name="import"),
-    path("import/template.csv", views.import_template, name="import_template"),
-    path("<str:number>/", views.order_detail, name="detail"),
-    path("<str:number>/arrival/", views.record_arrival, name="arrival"),
-    path("<str:number>/handover/", views.hand_over, name="hand_over"),
-    path("<str:number>/forward/", views.forward, name="forward"),
-    path("<str:number>/destroy/", views.destroy, name="destroy"),
-    path("<str:number>/cancel/", views.cancel, name="cancel"),
-    path("<str:number>/exceptions/", views.raise_exception, name="raise_exception"),
-    path("<str:number>/exceptions/<int:exception_id>/comment/", views.comment_exception, name="comment_exception"),
-    path("<str:number>/exceptions/<int:exception_id>/resolve/", views.resolve_exception, name="resolve_exception"),
-    path("<str:number>/evidence/<int:evidence_id>/", views.evidence, name="evidence"),
+    path("", lists.order_list, name="list"),
+    path("export.<str:fmt>", lists.export, name="export"),
+    path("exports/", lists.start_export, name="start_export"),
+    path("exports/<int:job_id>/", lists.export_job, name="export_job"),
+    path("exports/<int:job_id>/download/", lists.export_download, name="export_download"),
+    path("batch/pickup/", batch.batch_pickup, name="batch_pickup"),
+    path("batch/pickup/done/", batch.pickup_done, name="pickup_done"),
+    path("batch/destroy/", batch.batch_destroy, name="batch_destroy"),
+    path("queue/", warehouse.queue, name="queue"),
+    path("new/", warehouse.create_order, name="create"),
+    path("import/", warehouse.import_orders, name="import"),
+    path("import/template.csv", warehouse.import_template, name="import_template"),
+    path("<str:number>/", detail.order_detail, name="detail"),
+    path("<str:number>/arrival/", warehouse.record_arrival, name="arrival"),
+    path("<str:number>/handover/", detail.hand_over, name="hand_over"),
+    path("<str:number>/forward/", detail.forward, name="forward"),
+    path("<str:number>/destroy/", detail.destroy, name="destroy"),
+    path("<str:number>/cancel/", detail.cancel, name="cancel"),
+    path("<str:number>/exceptions/", detail.raise_exception, name="raise_exception"),
+    path("<str:number>/exceptions/<int:exception_id>/comment/", detail.comment_exception, name="comment_exception"),
+    path("<str:number>/exceptions/<int:exception_id>/resolve/", detail.resolve_exception, name="resolve_exception"),
+    path("<str:number>/evidence/<int:evidence_id>/", detail.evidence, name="evidence"),
 ]

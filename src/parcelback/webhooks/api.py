@@ -1,13 +1,12 @@
 """REST endpoints for an organisation's webhook endpoints and their delivery log."""
 from ninja import Router, Status
 
-from parcelback.reverse_orders.schemas import ErrorOut
+from parcelback.core.api import ERRORS
 
 from . import selectors, services
 from .schemas import DeliveryOut, EndpointCreatedOut, EndpointIn, EndpointOut
 
 router = Router(tags=["webhooks"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 def _endpoint(endpoint) -> dict:

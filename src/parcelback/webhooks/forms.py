@@ -3,15 +3,13 @@ are acceptable is the service's answer."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcelback.reverse_orders.views import EVENT_LABELS
-
-from .models import EVENT_TYPES
+from .models import EVENT_TYPES, KIND_OF_EVENT_TYPE
 
 
 def event_label(event_type: str) -> str:
     """`exception.raised` → the timeline's label for it (上报异常), so both speak of an event the same way."""
-    kind = event_type.removeprefix("reverse_order.").replace("exception.", "exception_")
-    return str(EVENT_LABELS.get(kind, event_type))
+    kind = KIND_OF_EVENT_TYPE.get(event_type)
+    return str(kind.label) if kind else event_type
 
 
 class EndpointForm(forms.Form):

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from parcelback.accounts.models import Organisation
+from parcelback.reverse_orders.models import EventKind
 
 
 class OutboxMessage(models.Model):
@@ -33,22 +34,17 @@ class OutboxMessage(models.Model):
         return f"{self.event_type} {self.order_number}"
 
 
-# Timeline kinds that are announced, and the webhook event type each one becomes.
-EVENT_TYPE_OF_KIND = {
-    "created": "reverse_order.created",
-    "arrived": "reverse_order.arrived",
-    "pickup_registered": "reverse_order.pickup_registered",
-    "destruction_confirmed": "reverse_order.destruction_confirmed",
-    "handed_over": "reverse_order.handed_over",
-    "forwarded": "reverse_order.forwarded",
-    "destroyed": "reverse_order.destroyed",
-    "cancelled": "reverse_order.cancelled",
-    "deadline_near": "reverse_order.deadline_near",
-    "overdue": "reverse_order.overdue",
-    "exception_raised": "exception.raised",
-    "exception_commented": "exception.commented",
-    "exception_resolved": "exception.resolved",
-}
+def event_type_of(kind: EventKind) -> str:
+    """The webhook event type announcing a timeline kind: `exception_raised` → `exception.raised`,
+    `handed_over` → `reverse_order.handed_over`."""
+    if kind.startswith("exception_"):
+        return "exception." + kind.removeprefix("exception_")
+    return "reverse_order." + kind
+
+
+# Timeline kinds that are announced (every one today), and the webhook event type each one becomes.
+EVENT_TYPE_OF_KIND = {kind: event_type_of(kind) for kind in EventKind}
+KIND_OF_EVENT_TYPE = {event_type: kind for kind, event_type in EVENT_TYPE_OF_KIND.items()}
 EVENT_TYPES = list(EVENT_TYPE_OF_KIND.values())
 
 

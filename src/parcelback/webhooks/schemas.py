@@ -5,7 +5,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from parcelback.reverse_orders.schemas import text
+from parcelback.core.api import text
 
 from .models import EVENT_TYPES
 

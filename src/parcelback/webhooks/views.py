@@ -2,15 +2,14 @@
 selector or service (the same ones the API uses) and renders; endpoints of other organisations are 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from parcelback.core.console import go, page, paged, refusal_to_form
 from parcelback.core.errors import Code, Refused
-from parcelback.reverse_orders.views import actor_of, go, page, put_refusal
 
 from . import selectors, services
 from .forms import EndpointForm, event_label
@@ -33,7 +32,7 @@ def endpoint_or_404(actor, endpoint_id: int):
 @login_required
 def endpoints(request):
     """Webhook 设置: the organisation's endpoints, and the form that registers another."""
-    actor = actor_of(request)
+    actor = request.actor
     form = EndpointForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -46,7 +45,7 @@ def endpoints(request):
                 )
             except Refused as refused:
                 status = refused.http_status
-                put_refusal(form, refused)
+                refusal_to_form(form, refused)
             else:
                 # Shown once on the next page, then gone: only the worker reads it from the database again.
                 request.session["webhook_created"] = {"id": endpoint.pk, "secret": secret}
@@ -65,14 +64,14 @@ def created(request):
     done = request.session.pop("webhook_created", None)
     if not done:
         return redirect("webhooks:endpoints")
-    endpoint = endpoint_or_404(actor_of(request), done["id"])
+    endpoint = endpoint_or_404(request.actor, done["id"])
     return page(request, "webhooks/created.html", {"endpoint": endpoint, "secret": done["secret"]})
 
 
 @login_required
 def delete(request, endpoint_id: int):
     """删除, behind a confirmation (a dialog with the script, a page without)."""
-    actor = actor_of(request)
+    actor = request.actor
     endpoint = endpoint_or_404(actor, endpoint_id)
     error, status = None, 200
     if request.method == "POST":
@@ -87,10 +86,9 @@ def delete(request, endpoint_id: int):
 
 
 def render_log(request, endpoint, *, error: str | None = None, status: int = 200):
-    actor = actor_of(request)
-    paginator = Paginator(selectors.delivery_log(endpoint=endpoint), LOG_PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("page"))
-    deliveries = list(page_obj.object_list)
+    actor = request.actor
+    listed = paged(request, selectors.delivery_log(endpoint=endpoint), per_page=LOG_PAGE_SIZE)
+    deliveries = list(listed["page_obj"].object_list)
     for delivery in deliveries:
         delivery.event_label = event_label(delivery.message.event_type)
     return page(
@@ -100,8 +98,7 @@ def render_log(request, endpoint, *, error: str | None = None, status: int = 200
             "endpoint": endpoint,
             "event_labels": [event_label(t) for t in endpoint.event_types],
             "deliveries": deliveries,
-            "page_obj": page_obj,
-            "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1),
+            **listed,
             "may_manage": may_manage(actor),
             "error": error,
         },
@@ -113,14 +110,14 @@ def render_log(request, endpoint, *, error: str | None = None, status: int = 200
 @require_GET
 def deliveries(request, endpoint_id: int):
     """推送记录: every message owed to the endpoint, its attempts and the receiver's last answer."""
-    return render_log(request, endpoint_or_404(actor_of(request), endpoint_id))
+    return render_log(request, endpoint_or_404(request.actor, endpoint_id))
 
 
 @login_required
 @require_POST
 def redeliver(request, endpoint_id: int, delivery_id: int):
     """重新推送: the delivery goes back in the worker's queue, due now, with a fresh 24-hour retry window."""
-    actor = actor_of(request)
+    actor = request.actor
     endpoint = endpoint_or_404(actor, endpoint_id)
     try:
         delivery = services.redeliver(actor=actor, endpoint_id=endpoint.pk, delivery_id=delivery_id)

@@ -1,0 +1,31 @@
+"""One function per action, each in the module of its part of the flow. Every action runs the same steps in one
+transaction (`steps`): lock (or conditionally update) → check → change → timeline event → outbox row.
+
+Refusals raise `Refused` before anything is written; a batch is all or nothing. Callers use `services.<action>`.
+"""
+from .deadlines import REMINDER_DAYS, flag_overdue, remind_deadlines
+from .execution import cancel, destroy, forward, hand_over
+from .export_jobs import start_export
+from .instructions import (
+    Registered,
+    confirm_destruction,
+    hash_pickup_code,
+    register_pickup,
+)
+from .intake import (
+    Created,
+    NewLine,
+    NewOrder,
+    allocate_numbers,
+    create_orders,
+    deadline_days,
+    record_arrival,
+)
+from .order_exceptions import comment_exception, raise_exception, resolve_exception
+
+__all__ = [
+    "REMINDER_DAYS", "Created", "NewLine", "NewOrder", "Registered", "allocate_numbers", "cancel", "comment_exception",
+    "confirm_destruction", "create_orders", "deadline_days", "destroy", "flag_overdue", "forward", "hand_over",
+    "hash_pickup_code", "raise_exception", "record_arrival", "register_pickup", "remind_deadlines",
+    "resolve_exception", "start_export",
+]

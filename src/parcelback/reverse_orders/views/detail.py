@@ -1,0 +1,173 @@
+"""One order: every field, its registration, execution, exceptions and timeline, and the forms of the actions
+legal now (the provider's execution, cancelling, exceptions)."""
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from parcelback.accounts.models import Role
+from parcelback.core.console import page, refusal_to_form
+from parcelback.core.errors import Code, Refused
+
+from .. import forms, services, states
+from ..timeline import label_events
+from . import Action, order_or_404, with_days
+
+log = logging.getLogger("parcelback.console")
+
+
+ACTION_FORMS = {
+    Action.HAND_OVER: ("handover_form", forms.HandOverForm),
+    Action.FORWARD: ("forward_form", forms.ForwardForm),
+    Action.DESTROY: ("destroy_form", forms.DestroyForm),
+    Action.CANCEL: ("cancel_form", forms.CancelForm),
+    Action.RAISE_EXCEPTION: ("raise_form", forms.RaiseExceptionForm),
+    Action.COMMENT_EXCEPTION: ("comment_form", forms.CommentForm),
+    Action.RESOLVE_EXCEPTION: ("resolve_form", forms.ResolveForm),
+}
+
+
+def render_detail(request, order, bound: dict | None = None, *, status: int = 200):
+    actor = request.actor
+    actions = states.available_actions(order, actor.role)
+    with_days(order)
+    context = {"order": order, "actions": [str(a) for a in actions], "lines": list(order.lines.all())}
+    for action, (name, form_class) in ACTION_FORMS.items():
+        context[name] = form_class()
+    context.update(bound or {})
+    context["registration"] = getattr(order, "registration", None) if order.pickup_method else None
+    execution = getattr(order, "execution", None) if order.status in states.TERMINAL else None
+    context["execution"] = execution
+    context["evidence"] = list(execution.evidence.all()) if execution else []
+    context["exceptions"] = list(order.exceptions.all())
+    context["events"] = label_events(list(order.events.all()))
+    context["is_merchant"] = actor.role in (Role.MERCHANT_OPERATOR, Role.MERCHANT_VIEWER)
+    return page(request, "reverse_orders/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def order_detail(request, number: str):
+    return render_detail(request, order_or_404(request.actor, number))
+
+
+def detail_action(request, number: str, action: Action, run, *, success: str):
+    """Shared shape of the detail page's forms: parse → one service → back to the page, or the page again
+    with the refusal next to the field (and nothing written)."""
+    actor = request.actor
+    order = order_or_404(actor, number)
+    name, form_class = ACTION_FORMS[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            run(actor, order, form.cleaned_data)
+        except Refused as refused:
+            if refused.code == Code.NOT_FOUND:
+                raise Http404 from None
+            if refused.code == Code.PICKUP_CODE_MISMATCH:
+                log.warning("pickup code mismatch: order %s, user %s", order.number, actor.username)
+            refusal_to_form(form, refused)
+            context = {name: form, "open_form": name, "action_error": refused.message}
+            return render_detail(request, order, context, status=refused.http_status)
+        messages.success(request, success)
+        return redirect("orders:detail", number=order.number)
+    return render_detail(request, order, {name: form, "open_form": name}, status=400)
+
+
+@login_required
+@require_POST
+def hand_over(request, number: str):
+    return detail_action(
+        request, number, Action.HAND_OVER,
+        lambda actor, order, d: services.hand_over(
+            actor=actor, number=order.number, pickup_code=d["pickup_code"], handed_to=d["handed_to"]
+        ),
+        success=_("已交付提货,状态:已提货"),
+    )
+
+
+@login_required
+@require_POST
+def forward(request, number: str):
+    return detail_action(
+        request, number, Action.FORWARD,
+        lambda actor, order, d: services.forward(
+            actor=actor, number=order.number, carrier=d["carrier"], tracking_number=d["tracking_number"]
+        ),
+        success=_("已登记转寄,状态:已转寄"),
+    )
+
+
+@login_required
+@require_POST
+def destroy(request, number: str):
+    files = request.FILES.getlist("evidence")
+    return detail_action(
+        request, number, Action.DESTROY,
+        lambda actor, order, d: services.destroy(
+            actor=actor, number=order.number, destroyed_at=d["destroyed_at"], method=d["method"], evidence=files
+        ),
+        success=_("已登记销毁,状态:已销毁"),
+    )
+
+
+@login_required
+@require_POST
+def cancel(request, number: str):
+    return detail_action(
+        request, number, Action.CANCEL,
+        lambda actor, order, d: services.cancel(actor=actor, number=order.number, reason=d["reason"]),
+        success=_("已取消"),
+    )
+
+
+@login_required
+@require_POST
+def raise_exception(request, number: str):
+    return detail_action(
+        request, number, Action.RAISE_EXCEPTION,
+        lambda actor, order, d: services.raise_exception(
+            actor=actor, number=order.number, type=d["type"], description=d["description"]
+        ),
+        success=_("已上报异常"),
+    )
+
+
+@login_required
+@require_POST
+def comment_exception(request, number: str, exception_id: int):
+    return detail_action(
+        request, number, Action.COMMENT_EXCEPTION,
+        lambda actor, order, d: services.comment_exception(
+            actor=actor, number=order.number, exception_id=exception_id, body=d["body"]
+        ),
+        success=_("已留言"),
+    )
+
+
+@login_required
+@require_POST
+def resolve_exception(request, number: str, exception_id: int):
+    return detail_action(
+        request, number, Action.RESOLVE_EXCEPTION,
+        lambda actor, order, d: services.resolve_exception(
+            actor=actor, number=order.number, exception_id=exception_id, note=d["note"]
+        ),
+        success=_("异常已完结"),
+    )
+
+
+@login_required
+@require_GET
+def evidence(request, number: str, evidence_id: int):
+    """Destruction evidence, served only to those who may see the order (media is not public)."""
+    order = order_or_404(request.actor, number)
+    execution = getattr(order, "execution", None)
+    found = [e for e in (execution.evidence.all() if execution else []) if e.pk == evidence_id]
+    if not found:
+        raise Http404
+    return FileResponse(found[0].file.open("rb"), content_type=found[0].content_type)

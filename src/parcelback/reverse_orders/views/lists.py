@@ -1,0 +1,141 @@
+"""直邮逆向管理: the list page with its tabs, filters and sorting, and its exports (streamed, or written by the
+worker when large)."""
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from parcelback.accounts import selectors as account_selectors
+from parcelback.accounts.models import Role
+from parcelback.core.console import page, pager
+from parcelback.core.errors import Refused
+
+from .. import exports, selectors, services, states
+from ..filters import TABS, TYPE_FILTER_CHOICES
+from ..models import BusinessMode, ExceptionState, PickupMethod, Status
+from . import Action, may, with_days
+
+ROW_ACTIONS = (Action.REGISTER_PICKUP, Action.CONFIRM_DESTRUCTION)
+FILTER_CHOICES = {
+    "status": Status.choices,
+    "pickup_method": PickupMethod.choices,
+    "exception_state": ExceptionState.choices,
+    "business_mode": BusinessMode.choices,
+    "reverse_type": TYPE_FILTER_CHOICES,
+}
+
+
+@login_required
+def home(request):
+    """Merchants land on 直邮逆向管理, providers on their work queue."""
+    if request.actor.role == Role.PROVIDER_OPERATOR:
+        return redirect("orders:queue")
+    return redirect("orders:list")
+
+
+def sort_link(key: str, current: str) -> tuple[str, str]:
+    """(ordering to link to, arrow to show) for a sortable column header: a click flips the direction."""
+    if current == key:
+        return "-" + key, "▲"
+    if current == "-" + key:
+        return key, "▼"
+    return (key if key == "deadline" else "-" + key), ""
+
+
+@login_required
+@require_GET
+def order_list(request):
+    actor = request.actor
+    listed = selectors.list_page(actor=actor, params=request.GET)
+    filterset = listed.filterset
+    orders = list(listed.page.object_list)
+    for order in orders:
+        order.row_actions = [str(a) for a in states.available_actions(order, actor.role) if a in ROW_ACTIONS]
+        with_days(order)
+    ordering = filterset.ordering_key
+    return page(
+        request,
+        "reverse_orders/list.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "tab": filterset.tab_value,
+            "tabs": [(value, label, listed.counts[value]) for value, label in TABS],
+            "orders": orders,
+            **pager(listed.page),
+            "per_page": listed.per_page,
+            "page_sizes": selectors.PAGE_SIZES,
+            "ordering": ordering,
+            "sorts": {key: sort_link(key, ordering) for key in ("created", "updated", "deadline")},
+            "choices": FILTER_CHOICES,
+            "warehouses": account_selectors.filter_warehouses(actor=actor),
+            "may_register": may(actor.role, Action.REGISTER_PICKUP),
+            "may_confirm": may(actor.role, Action.CONFIRM_DESTRUCTION),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def export(request, fmt: str):
+    """The filtered list as a file, streamed row by row; above PARCELBACK_EXPORT_STREAM_MAX rows the page
+    offers to have the worker write it instead (a GET starts nothing)."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    filterset = selectors.order_list(actor=request.actor, params=request.GET)
+    total = filterset.qs.count()
+    if total > settings.PARCELBACK_EXPORT_STREAM_MAX:
+        context = {"fmt": fmt, "total": total, "params": request.GET.urlencode(), "back": request.GET.urlencode()}
+        return page(request, "reverse_orders/export_start.html", context)
+    if fmt == "xlsx":
+        return exports.xlsx_response(filterset.qs)
+    return exports.csv_response(filterset.qs)
+
+
+@login_required
+@require_POST
+def start_export(request):
+    """Queue a large export for the worker and follow its progress."""
+    try:
+        job = services.start_export(
+            actor=request.actor, params=request.POST.get("params", ""), fmt=request.POST.get("fmt", ""),
+            language=request.LANGUAGE_CODE, time_zone=timezone.get_current_timezone_name(),
+        )
+    except Refused as refused:
+        if refused.field == "fmt":
+            raise Http404 from None
+        messages.error(request, refused.message)
+        return redirect("orders:list")
+    return redirect("orders:export_job", job_id=job.pk)
+
+
+def export_job_or_404(request, job_id: int):
+    try:
+        return selectors.export_job(actor=request.actor, job_id=job_id)
+    except Refused:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def export_job(request, job_id: int):
+    """A background export's progress; the page refreshes itself until the file is ready."""
+    job = export_job_or_404(request, job_id)
+    percent = min(100, job.rows_written * 100 // job.total) if job.total else 0
+    context = {"job": job, "percent": percent, "keep_days": settings.PARCELBACK_EXPORT_KEEP_DAYS}
+    return page(request, "reverse_orders/export_job.html", context)
+
+
+@login_required
+@require_GET
+def export_download(request, job_id: int):
+    job = export_job_or_404(request, job_id)
+    if job.state != job.State.DONE or not job.file:
+        raise Http404
+    content_type = exports.XLSX_TYPE if job.fmt == "xlsx" else "text/csv; charset=utf-8"
+    name = job.file.name.rsplit("/", 1)[-1]
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=content_type)

@@ -1,0 +1,171 @@
+"""The provider's pages: the work queue with its scan box and bulk arrival, 到仓 for one order, and creating
+orders by form or from a CSV file."""
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from parcelback.accounts import selectors as account_selectors
+from parcelback.core.console import page, paged, refusal_rows, refusal_to_form
+from parcelback.core.errors import Refused
+
+from .. import forms, selectors, services, states
+from ..filters import split_numbers
+from . import Action, may, order_or_404, refused_list, with_days
+
+QUEUE_PAGE_SIZE = 50
+
+
+@login_required
+def queue(request):
+    """The warehouse's work queue, a scan box and bulk arrival."""
+    actor = request.actor
+    tab = request.GET.get("tab") or "not_arrived"
+    scan = request.GET.get("q", "").strip()
+    found = None
+    if scan:
+        found = selectors.find_by_any_number(actor=actor, text=scan)
+        if len(found) == 1:
+            return redirect("orders:detail", number=found[0].number)
+    arrival_form = forms.ArrivalForm()
+    refused, status = [], 200
+    if request.method == "POST":
+        arrival_form = forms.ArrivalForm(request.POST)
+        if arrival_form.is_valid():
+            numbers = split_numbers(arrival_form.cleaned_data["numbers"])
+            try:
+                done = services.record_arrival(actor=actor, numbers=numbers)
+            except Refused as refusal:
+                status = refusal.http_status
+                refusal_to_form(arrival_form, refusal)
+                refused = refused_list(refusal.refused)
+            else:
+                messages.success(request, _("已登记到仓 %(count)s 条") % {"count": len(done)})
+                return redirect(f"{reverse('orders:queue')}?tab={tab}")
+        else:
+            status = 400
+    listed = paged(request, selectors.work_queue(actor=actor, tab=tab), per_page=QUEUE_PAGE_SIZE)
+    orders = list(listed["page_obj"].object_list)
+    for order in orders:
+        order.row_actions = [str(a) for a in states.available_actions(order, actor.role)]
+        with_days(order)
+    return page(
+        request,
+        "reverse_orders/queue.html",
+        {
+            "tabs": selectors.work_queue_counts(actor=actor),
+            "tab": tab,
+            "orders": orders,
+            **listed,
+            "scan": scan,
+            "found": found,
+            "arrival_form": arrival_form,
+            "refused": refused,
+            "may_create": may(actor.role, Action.RECORD_ARRIVAL),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def record_arrival(request, number: str):
+    """到仓 for one order, from the detail page or a queue row."""
+    actor = request.actor
+    order = order_or_404(actor, number)
+    try:
+        services.record_arrival(actor=actor, numbers=[order.number])
+    except Refused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("已登记到仓:%(number)s") % {"number": order.number})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("orders:detail", args=[order.number])
+    return redirect(back)
+
+
+@login_required
+def create_order(request):
+    """新建逆向管理单 by hand: one order, its goods lines."""
+    actor = request.actor
+    warehouses = account_selectors.own_warehouses(actor=actor)
+    form = forms.OrderForm(request.POST or None, warehouses=warehouses)
+    lines = forms.LineFormSet(request.POST or None, prefix="lines")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and lines.is_valid():
+            try:
+                created = services.create_orders(actor=actor, orders=[form.new_order(forms.line_list(lines))])
+            except Refused as refused:
+                status = refused.http_status
+                refusal_to_form(form, refused, rename={"owner": "owner_id"})
+            else:
+                order = created[0].order
+                messages.success(request, _("已创建逆向管理单 %(number)s") % {"number": order.number})
+                return redirect("orders:detail", number=order.number)
+    return page(request, "reverse_orders/create.html", {"form": form, "lines": lines}, status=status)
+
+
+# One example order of two goods lines, to fill in.
+TEMPLATE_ROWS = [
+    ["DEMO-REF-1", "shop1", "tokyo", "清关失败-退运", "代销", "OWN-1001", "花王株式会社", "ST8800000001",
+     "6930100000001", "EMS000000001JP", "", "3500", "日本花王 蒸汽眼罩 12片", "70000", "日本花王 蒸汽眼罩 12片", "2"],
+    ["DEMO-REF-1", "shop1", "tokyo", "清关失败-退运", "代销", "OWN-1001", "花王株式会社", "ST8800000001",
+     "6930100000001", "EMS000000001JP", "", "3503", "日本 资生堂 防晒乳 60ml", "70003", "日本 资生堂 防晒乳 60ml", "1"],
+]
+
+
+@login_required
+@require_GET
+def import_template(request):
+    """A CSV with the expected columns and an example order, to fill in."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="reverse-orders-template.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(forms.CSV_COLUMNS)
+    writer.writerows(TEMPLATE_ROWS)
+    return response
+
+
+@login_required
+def import_orders(request):
+    """批量导入 from CSV: every row checked first; one bad row and nothing is created."""
+    actor = request.actor
+    form = forms.CsvUploadForm(request.POST or None, request.FILES or None)
+    problems: list[tuple[int, str]] = []
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            orders, first_lines, problems = forms.parse_orders_csv(form.cleaned_data["file"])
+            if not problems:
+                try:
+                    created = services.create_orders(actor=actor, orders=orders)
+                except Refused as refused:
+                    status = refused.http_status
+                    problems = [
+                        (0 if index is None else first_lines[index], f"{field}: {message}" if field else message)
+                        for index, field, message in refusal_rows(refused)
+                    ]
+                else:
+                    new = sum(c.created for c in created)
+                    messages.success(
+                        request,
+                        _("导入完成:新建 %(new)s 条,已存在 %(old)s 条") % {"new": new, "old": len(created) - new},
+                    )
+                    return redirect("orders:queue")
+    return page(
+        request,
+        "reverse_orders/import.html",
+        {"form": form, "problems": problems, "columns": forms.CSV_COLUMNS},
+        status=status,
+    )

@@ -1,0 +1,90 @@
+"""The worker's rounds: webhook fan-out and delivery, large exports and the periodic sweep, until stopped.
+
+Any number of workers may run at once: each job claims its rows with a conditional update or a row lock, so
+no work is done twice, and work a dead worker had claimed is taken up again when its lease ends.
+
+Why not django-tasks' database backend: its worker marks a job RUNNING and nothing ever picks up a job whose
+worker died, which would lose a webhook; it has no retries with backoff and no periodic jobs. Our rows
+(outbox, deliveries, orders) already are the durable queue, written in the same transaction as the change.
+"""
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+
+from django.db import OperationalError, close_old_connections, connection
+
+from parcelback.core.idempotency import purge_expired
+from parcelback.reverse_orders.jobs import expire_exports, run_next_export, sweep_deadlines
+from parcelback.webhooks.delivery import Senders, deliver_due, fan_out
+from parcelback.webhooks.delivery import prune as prune_webhooks
+
+logger = logging.getLogger("parcelback.worker")
+
+
+class Worker:
+    """One worker process's jobs; `stop()` (a signal handler) ends it after the round under way."""
+
+    def __init__(self, *, interval: float, sweep_every: float, concurrency: int):
+        self.interval = interval
+        self.sweep_every = sweep_every
+        self.concurrency = concurrency
+        self.running = True
+
+    def run(self, *, once: bool) -> None:
+        senders = ThreadPoolExecutor(self.concurrency, thread_name_prefix="webhook") if self.concurrency > 1 else nullcontext()
+        # Large exports take minutes: one at a time in their own thread, so webhooks keep flowing meanwhile.
+        self.exporter = ThreadPoolExecutor(1, thread_name_prefix="export")
+        self.export_running = None
+        with senders as pool, self.exporter:
+            self.senders = Senders(pool, self.concurrency) if pool else None
+            try:
+                self.loop(once=once)
+            finally:
+                if self.senders:
+                    self.senders.finish()
+
+    def loop(self, *, once: bool) -> None:
+        last_sweep = float("-inf")
+        while self.running:
+            close_old_connections()
+            busy = False
+            try:
+                busy = bool(fan_out()) | bool(self.deliver(once=once))
+                if once:
+                    busy |= run_next_export()
+                elif self.export_running is None or self.export_running.done():
+                    self.export_running = self.exporter.submit(self.export_in_thread)
+                if once or time.monotonic() - last_sweep >= self.sweep_every:
+                    last_sweep = time.monotonic()
+                    done = sweep_deadlines()
+                    purge_expired()
+                    done |= prune_webhooks() | {"exports expired": expire_exports()}
+                    if any(done.values()):
+                        logger.info("sweep: %s", done)
+            except OperationalError as error:  # e.g. SQLite busy beyond its timeout: try again next round
+                logger.warning("worker round failed: %s", error)
+            if once:
+                break
+            if not busy:
+                time.sleep(self.interval)
+
+    def deliver(self, *, once: bool) -> int:
+        """Webhooks: a round in this thread, or (with senders) keep the pool busy, waiting at most `interval`."""
+        if self.senders is None:
+            return deliver_due()
+        if once:
+            leased = self.senders.step(timeout=0)
+            self.senders.finish()
+            return leased
+        return self.senders.step(timeout=self.interval) or len(self.senders.sending)
+
+    @staticmethod
+    def export_in_thread() -> bool:
+        try:
+            return run_next_export()
+        finally:
+            connection.close()  # this thread's own connection
+
+    def stop(self, signum, frame) -> None:
+        self.running = False
