@@ -14,7 +14,12 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed
+# Front-end packages the browser tests use (axe-core), from the npm registry per package-lock.json.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed
 
 migrate: install
 	$(BIN)/parcelback migrate --noinput -v 0
@@ -22,9 +27,14 @@ migrate: install
 demo: migrate
 	$(BIN)/parcelback demo
 
-# One background worker (webhooks, deadline sweep) beside the server; Ctrl-C stops both.
+# One background worker (webhooks, deadline sweep) beside the server, started again when it fails (exits non-zero
+# or is killed); Ctrl-C stops both. Webhooks may go to private addresses here only: the local demo receiver runs on 127.0.0.1.
+run: export PARCELBACK_WEBHOOK_ALLOW_PRIVATE = 1
 run: demo
-	$(BIN)/parcelback worker & trap 'kill $$! 2>/dev/null' EXIT; \
+	( trap 'kill $$worker 2>/dev/null; exit 0' TERM; \
+	  while :; do $(BIN)/parcelback worker & worker=$$!; wait $$worker && break; \
+	    echo "parcelback worker exited ($$?); starting it again in 2 s" >&2; sleep 2; done ) & \
+	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/parcelback serve --host $(HOST) --port $(PORT)
 
 test: install
@@ -43,4 +53,4 @@ bench: install
 	$(BIN)/parcelback bench --generate 200000
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

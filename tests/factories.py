@@ -42,8 +42,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 class CargoOwnerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CargoOwner
-        django_get_or_create = ("external_id",)
+        django_get_or_create = ("shop", "external_id")
 
+    shop = factory.SubFactory(OrganisationFactory)
     external_id = factory.Sequence(lambda n: f"OWN-{n}")
     name = factory.Sequence(lambda n: f"货主{n}")
 
@@ -58,7 +59,7 @@ class ReverseOrderFactory(factory.django.DjangoModelFactory):
     shop = factory.SubFactory(OrganisationFactory)
     warehouse = factory.SubFactory(WarehouseFactory)
     provider = factory.SelfAttribute("warehouse.provider")
-    owner = factory.SubFactory(CargoOwnerFactory)
+    owner = factory.SubFactory(CargoOwnerFactory, shop=factory.SelfAttribute("..shop"))  # the order's shop's owner
     reverse_type = ReverseType.CUSTOMS_RETURN
     business_mode = "pop"
     status = Status.AWAITING_INSTRUCTION

@@ -3,12 +3,14 @@
 Every error answers `{"code", "message", "field", "errors", "refused": [{"order", "code", "message"}]}`.
 Domain refusals come from `core.errors.Code`; `core.api.ApiCode` holds those of the HTTP transport.
 """
+from django.core.exceptions import RequestDataTooBig
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from parcelback.accounts.api import BearerToken
 from parcelback.core.api import API_MESSAGES, ApiCode, ApiError, PerTokenThrottle, api_error, error_body
 from parcelback.core.errors import HTTP_STATUS, MESSAGES, Code, Refused
+from parcelback.core.text import is_blank
 from parcelback.reverse_orders.api import router as orders_router
 from parcelback.webhooks.api import router as webhooks_router
 
@@ -24,7 +26,7 @@ Parcelback's REST API for shops' and warehouses' own systems.
 
 * **Auth**: `Authorization: Bearer <token>`; create one with `parcelback token create USERNAME`.
   The token acts with its user's role and organisation; anything outside its scope is 404.
-* **Retries**: every POST accepts an `Idempotency-Key` header (kept 24 hours per organisation): the same key
+* **Retries**: every POST accepts an `Idempotency-Key` header (kept 24 hours per user and route): the same key
   with the same body replays the first answer; with another body it is refused (422); while the first is
   still running, 409.
 * **Concurrency**: `GET /reverse-orders/{number}` returns an `ETag`; send it back as `If-Match` on a write to
@@ -43,7 +45,7 @@ class ParcelbackAPI(NinjaAPI):
         error = super().validation_error_from_error_contexts(error_contexts)
         inputs = [i.get("input") for c in error_contexts for i in c.pydantic_validation_error.errors(include_url=False)]
         for item, value in zip(error.errors, inputs):
-            item["blank"] = value in ([], None) or (isinstance(value, str) and not value.strip())
+            item["blank"] = value in ([], None) or (isinstance(value, str) and is_blank(value))
         return error
 
 
@@ -91,6 +93,13 @@ def on_invalid(request, exc: ValidationError):
         errors.setdefault(path, _problem(error))
     body = error_body(str(Code.INVALID), str(MESSAGES[Code.INVALID]), field=next(iter(errors), None), errors=errors)
     return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc: RequestDataTooBig):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: the API's error shape, not Django's HTML 400."""
+    status, body = api_error(ApiCode.BODY_TOO_LARGE)
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(AuthenticationError)

@@ -7,6 +7,7 @@ DEBUG            "1" / "true" to enable
 ALLOWED_HOSTS    comma separated (default 127.0.0.1,localhost)
 TIME_ZONE        default Asia/Shanghai;  LANGUAGE_CODE default zh-hans
 """
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -119,6 +120,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the API rate limit's counters, so every server process must share it: the database by default
+# (table created by core's migrations; `incr` made atomic in core.limits), Redis when REDIS_URL is set.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "parcelback.core.limits.DatabaseCache",
+            "LOCATION": "parcelback_cache",  # core.limits.CACHE_TABLE
+            "OPTIONS": {"MAX_ENTRIES": 100_000},  # counters are culled when the table grows past this
+        }
+    }
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -188,6 +202,14 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the socket's peer; behind a reverse proxy, list it (addresses or networks, comma separated, or how
+# many proxies stand in front) in PARCELBACK_TRUSTED_PROXIES and the client's address is read from X-Forwarded-For.
+# Without it a client's own X-Forwarded-For is ignored. See core.limits.client_address.
+PARCELBACK_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("PARCELBACK_TRUSTED_PROXIES", "").split(",") if p.strip()]
+for _proxy in PARCELBACK_TRUSTED_PROXIES:
+    if not _proxy.isdigit():
+        ipaddress.ip_network(_proxy, strict=False)  # a typo fails at start-up, not at every login
+AXES_CLIENT_IP_CALLABLE = "parcelback.core.limits.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 
@@ -214,11 +236,13 @@ PARCELBACK_DEFAULT_DEADLINE_DAYS = 15
 PARCELBACK_MAX_BATCH = 1000
 # Above this many rows an export is written by the worker (progress page, then a download) instead of streamed.
 PARCELBACK_EXPORT_STREAM_MAX = int(os.environ.get("PARCELBACK_EXPORT_STREAM_MAX", "20000"))
-# API requests one token may make per period (per server process), answered 429 with Retry-After beyond it.
+# API requests one token may make per period (counted in the shared cache, across all server processes),
+# answered 429 with Retry-After beyond it.
 PARCELBACK_API_RATE = os.environ.get("PARCELBACK_API_RATE", "1200/min")
-# Whether webhooks may go to private, loopback or link-local addresses: on for a local install (a receiver on
-# 127.0.0.1); set PARCELBACK_WEBHOOK_ALLOW_PRIVATE=0 in production so endpoints cannot reach the internal network.
-PARCELBACK_WEBHOOK_ALLOW_PRIVATE = env_flag("PARCELBACK_WEBHOOK_ALLOW_PRIVATE", True)
+# Whether webhooks may go to private, loopback, link-local and other non-public addresses: off, so no endpoint can
+# make the worker call the internal network; `make run` turns it on for its local demo receiver on 127.0.0.1
+# (`parcelback check --deploy` warns while it is on).
+PARCELBACK_WEBHOOK_ALLOW_PRIVATE = env_flag("PARCELBACK_WEBHOOK_ALLOW_PRIVATE", False)
 # Days the worker keeps webhook history (finished deliveries, their attempts, sent outbox messages) and finished
 # export files; a million orders make tens of millions of webhook rows otherwise. Order timelines are kept for ever.
 PARCELBACK_WEBHOOK_KEEP_DAYS = int(os.environ.get("PARCELBACK_WEBHOOK_KEEP_DAYS", "30"))
@@ -228,5 +252,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"parcelback": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "parcelback": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        # Every unhandled 500 (and 5xx) with its traceback on stderr, with or without DEBUG: Django's default
+        # sends them only to mail_admins when DEBUG is off, so in production they were never seen.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }

@@ -99,3 +99,13 @@ def test_token_list_costs_a_fixed_number_of_queries(client, world):
     with CaptureQueriesContext(connection) as captured:
         client.get("/tokens/")
     assert len(captured) == 4
+
+
+def test_a_new_token_waits_in_the_session_only_sealed(client, world):
+    from django.contrib.sessions.models import Session
+
+    signed_in = client_for(client, world.merchant1)
+    signed_in.post("/tokens/", {"name": "WMS"})
+    stored = "".join(str(s.get_decoded()) for s in Session.objects.all())
+    secret = signed_in.get("/tokens/created/").context["secret"]
+    assert secret.startswith("pb_") and secret not in stored

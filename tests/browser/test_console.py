@@ -37,7 +37,7 @@ def test_merchant_pastes_numbers_and_registers_a_self_pickup_batch(world, open_a
     dialog.locator("button:has-text('确认提交 2 条'):visible").click()
     page.wait_for_url("**/orders/batch/pickup/done/")
     code = page.inner_text("#pickup-code")
-    assert len(code) == 6 and code.isdigit()
+    assert len(code) == 8 and code.isdigit()
     assert "包裹待提货" in page.inner_text("main")
     assert [status_of(o) for o in wanted] == [Status.AWAITING_PICKUP] * 2
 
@@ -135,10 +135,11 @@ def test_a_customs_destroy_order_goes_from_creation_to_destroyed_in_the_browser(
     provider = open_as("provider1")
     provider.click("a:has-text('新建逆向管理单')")
     for name, value in {
-        "external_ref": "E2E-1", "shop": "shop1", "owner_id": "OWN-E2E", "owner_name": "货主", "sales_return_no": "ST-E2E-1",
+        "external_ref": "E2E-1", "owner_id": "OWN-E2E", "owner_name": "货主", "sales_return_no": "ST-E2E-1",
         "lines-0-product_id": "P1", "lines-0-product_name": "商品一", "lines-0-goods_id": "G1", "lines-0-goods_name": "货品一",
     }.items():
         provider.fill(f"[name='{name}']", value)
+    provider.select_option("[name=shop]", "shop1")
     provider.select_option("[name=reverse_type]", "customs_destroy")
     provider.select_option("[name=warehouse]", "tokyo")
     provider.click("button:has-text('提交')")

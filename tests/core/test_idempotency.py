@@ -134,3 +134,74 @@ def test_multipart_writes_replay_too(api, world):
     first, again = destroy(), destroy()
     assert first.status_code == again.status_code == 200 and again["Idempotent-Replayed"] == "true"
     assert EvidenceFile.objects.count() == 1
+
+
+# --- scope: one user, one route; role refusals and one-time secrets are never kept in the clear -------------
+
+
+def register(client, order, key="reg-1"):
+    """The same body every time (a fixed pickup time), so a second call may be a replay."""
+    body = {
+        "orders": [order.number], "method": "self_pickup",
+        "self_pickup": {"expected_pickup_at": "2099-01-01T10:00:00+08:00", "picker_name": "王小明", "picker_phone": "13800000000"},
+    }
+    return client.post("/pickup-registrations", body, headers={"Idempotency-Key": key})
+
+
+def test_a_viewer_replaying_an_operators_key_gets_its_own_refusal(api, world, order):
+    first = register(api(world.merchant1), order)
+    assert first.status_code == 201 and first.json()["pickup_code"]
+    replay = register(api(world.viewer1), order)
+    assert_error(replay, 403, "not_permitted")
+    assert "Idempotent-Replayed" not in replay and "pickup_code" not in replay.json()
+
+
+def test_a_viewers_refusal_is_neither_kept_nor_replayed_to_the_operator(api, world, order):
+    assert_error(register(api(world.viewer1), order), 403, "not_permitted")
+    assert IdempotencyKey.objects.count() == 0
+    answer = register(api(world.merchant1), order)
+    assert answer.status_code == 201 and "Idempotent-Replayed" not in answer
+    assert ReverseOrder.objects.get(pk=order.pk).status == Status.AWAITING_PICKUP
+
+
+def test_the_same_key_on_another_route_is_a_new_request(api, world, order):
+    client = api(world.provider1)
+    assert cancel(client, order, key="shared").status_code == 200
+    other = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1)
+    ReverseOrder.objects.filter(pk=other.pk).update(arrived_at=None)
+    arrival = client.post("/arrivals", {"orders": [other.number]}, headers={"Idempotency-Key": "shared"})
+    assert arrival.status_code == 201 and "Idempotent-Replayed" not in arrival
+
+
+def rows_holding(secret: str) -> list[str]:
+    """Every table whose text or bytes hold `secret` as a whole number (not inside a longer run of digits)."""
+    import re
+
+    pattern = re.compile(rf"(?<!\d){re.escape(secret)}(?!\d)")
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            for row in cursor.fetchall():
+                for value in row:
+                    text = bytes(value).decode("latin1") if isinstance(value, bytes | memoryview) else value
+                    if isinstance(text, str) and pattern.search(text):
+                        found.append(table)
+    return found
+
+
+def test_a_kept_answer_holds_no_plain_pickup_code_and_still_replays_it(api, world, order):
+    client = api(world.merchant1)
+    code = register(client, order).json()["pickup_code"]
+    assert IdempotencyKey.objects.count() == 1
+    assert rows_holding(code) == []
+    again = register(client, order)
+    assert again["Idempotent-Replayed"] == "true" and again.json()["pickup_code"] == code
+
+
+def test_an_answer_sealed_under_a_forgotten_secret_key_is_forgotten_not_a_500(api, world, order, settings):
+    client = api(world.provider1)
+    assert cancel(client, order).status_code == 200
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "another-key-" * 5, []
+    assert_error(cancel(client, order), 409, "wrong_status")  # acted again: the domain refuses a second cancel
+    assert Event.objects.filter(order=order, kind="cancelled").count() == 1

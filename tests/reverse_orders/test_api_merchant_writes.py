@@ -41,7 +41,7 @@ def test_registers_self_pickup_for_a_batch(api, world, returns):
     response = api(world.merchant1).post("/pickup-registrations", self_pickup_body(*numbers))
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["orders"] == numbers and len(body["pickup_code"]) == 6 and body["pickup_code"].isdigit()
+    assert body["orders"] == numbers and len(body["pickup_code"]) == 8 and body["pickup_code"].isdigit()
     for order in returns:
         order.refresh_from_db()
         assert (order.status, order.pickup_method) == (Status.AWAITING_PICKUP, "self_pickup")

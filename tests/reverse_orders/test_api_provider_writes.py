@@ -105,10 +105,11 @@ def test_hands_over_with_the_pickup_code(api, world, registered):
     order, code = registered
     client = api(world.provider1)
     before = snapshot(order.number)
-    wrong = "000000" if code != "000000" else "111111"
+    wrong = "00000000" if code != "00000000" else "11111111"
     assert_error(client.post(f"/reverse-orders/{order.number}/handover", {"pickup_code": wrong, "handed_to": "王小明"}),
                  409, "pickup_code_mismatch", field="pickup_code")
-    assert snapshot(order.number) == before
+    orders, events, outbox = before
+    assert snapshot(order.number) == (orders, events + 1, outbox)  # the wrong attempt is on the timeline, unannounced
     response = client.post(f"/reverse-orders/{order.number}/handover", {"pickup_code": code, "handed_to": "王小明"})
     assert response.status_code == 200 and response.json()["status"] == "picked_up"
     assert response.json()["available_actions"] == ["raise_exception"]

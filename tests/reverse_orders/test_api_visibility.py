@@ -78,6 +78,8 @@ MATRIX = {
     "record_arrivals": (lambda c, t: c.post("/arrivals", {"orders": [t.order.number]}), not_found),
     "hand_over": (
         lambda c, t: c.post(f"/reverse-orders/{t.order.number}/handover", {"pickup_code": "123456", "handed_to": "王"}), not_found),
+    "reissue_pickup_code": (lambda c, t: c.post(f"/reverse-orders/{t.order.number}/pickup-code"), not_found),
+    "rotate_secret": (lambda c, t: c.post(f"/webhook-endpoints/{t.endpoint.pk}/rotate-secret"), not_found),
     "forward": (
         lambda c, t: c.post(f"/reverse-orders/{t.order.number}/forwarding", {"carrier": "SF", "tracking_number": "1"}), not_found),
     "destroy": (

@@ -5,13 +5,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from parcelback.core.errors import Code
+from parcelback.core.errors import Code, Refused
 from parcelback.reverse_orders import batch, services
 from parcelback.reverse_orders.management.commands.demo import tiny_png
 from parcelback.reverse_orders.models import (
     DeadlinePolicy,
     Event,
     ExceptionState,
+    Execution,
     OrderException,
     PickupMethod,
     PickupRegistration,
@@ -142,7 +143,7 @@ def test_refuses_second_arrival(world):
 def test_self_pickup_batch_registers_every_order_with_one_code(world):
     a, b = order(world), order(world, reverse_type=ReverseType.WAREHOUSE_INTERCEPT)
     registered = services.register_pickup(actor=world.merchant1, numbers=[a.number, b.number], details=pickup_details())
-    assert len(registered.pickup_code) == 6 and registered.pickup_code.isdigit()
+    assert len(registered.pickup_code) == 8 and registered.pickup_code.isdigit()
     for o in (a, b):
         o.refresh_from_db()
         assert (o.status, o.pickup_method) == (Status.AWAITING_PICKUP, PickupMethod.SELF_PICKUP)
@@ -259,9 +260,14 @@ def test_hand_over_with_the_right_code(world):
 
 def test_refuses_hand_over_with_a_wrong_code(world):
     o, code = registered(world)
-    wrong = f"{(int(code) + 1) % 10**6:06d}"
-    with refused_with(Code.PICKUP_CODE_MISMATCH, field="pickup_code"):
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+    with pytest.raises(Refused) as caught:
         services.hand_over(actor=world.provider1, number=o.number, pickup_code=wrong, handed_to="张三")
+    assert (caught.value.code, caught.value.field) == (Code.PICKUP_CODE_MISMATCH, "pickup_code")
+    o.refresh_from_db()
+    assert o.status == Status.AWAITING_PICKUP and not Execution.objects.filter(order=o).exists()
+    # The attempt stays on the timeline (test_pickup_codes.py covers what it holds); it is not announced.
+    assert events(o) == ["pickup_registered", "handover_refused"]
 
 
 def test_refuses_hand_over_before_arrival_and_by_another_provider(world):

@@ -39,6 +39,7 @@ def expected_legal(action: Action) -> set:
         Action.CONFIRM_DESTRUCTION: {(ReverseType.CUSTOMS_DESTROY, S.AWAITING_INSTRUCTION, M)},
         Action.RECORD_ARRIVAL: set(),  # every test order has already arrived
         Action.HAND_OVER: {(t, S.AWAITING_PICKUP, P) for t in PICKUP_TYPES},
+        Action.REISSUE_PICKUP_CODE: {(t, S.AWAITING_PICKUP, M) for t in PICKUP_TYPES},
         Action.FORWARD: {(t, S.AWAITING_PICKUP, P) for t in PICKUP_TYPES},
         Action.DESTROY: {(ReverseType.CUSTOMS_DESTROY, S.AWAITING_DESTRUCTION, P)},
         Action.CANCEL: {(t, S.AWAITING_INSTRUCTION, r) for t in every_type for r in (P, A)},
@@ -73,6 +74,10 @@ def test_legal_combinations_match_the_product_rules(action):
         (Action.CONFIRM_DESTRUCTION, Facts(ReverseType.CUSTOMS_DESTROY, S.CANCELLED), M, Code.WRONG_STATUS),
         (Action.HAND_OVER, Facts(ReverseType.CUSTOMS_RETURN, S.AWAITING_PICKUP, PickupMethod.FORWARD), P, Code.WRONG_PICKUP_METHOD),
         (Action.FORWARD, Facts(ReverseType.CUSTOMS_RETURN, S.AWAITING_PICKUP, PickupMethod.SELF_PICKUP), P, Code.WRONG_PICKUP_METHOD),
+        (Action.REISSUE_PICKUP_CODE, Facts(ReverseType.CUSTOMS_RETURN, S.AWAITING_PICKUP, PickupMethod.FORWARD), M, Code.WRONG_PICKUP_METHOD),
+        (Action.REISSUE_PICKUP_CODE, Facts(ReverseType.CUSTOMS_RETURN, S.AWAITING_PICKUP, PickupMethod.SELF_PICKUP), Role.MERCHANT_VIEWER, Code.NOT_PERMITTED),
+        (Action.REISSUE_PICKUP_CODE, Facts(ReverseType.CUSTOMS_RETURN, S.AWAITING_PICKUP, PickupMethod.SELF_PICKUP), P, Code.NOT_PERMITTED),
+        (Action.REISSUE_PICKUP_CODE, Facts(ReverseType.CUSTOMS_RETURN, S.PICKED_UP, PickupMethod.SELF_PICKUP), M, Code.WRONG_STATUS),
         (Action.HAND_OVER, Facts(ReverseType.CUSTOMS_RETURN, S.AWAITING_PICKUP, PickupMethod.SELF_PICKUP, None), P, Code.NOT_ARRIVED),
         (Action.DESTROY, Facts(ReverseType.CUSTOMS_DESTROY, S.AWAITING_DESTRUCTION, arrived_at=None), P, Code.NOT_ARRIVED),
         (Action.DESTROY, Facts(ReverseType.CUSTOMS_DESTROY, S.AWAITING_INSTRUCTION), P, Code.WRONG_STATUS),
@@ -111,6 +116,8 @@ def test_available_actions_for_each_side():
     assert available_actions(waiting, P) == [Action.CANCEL, Action.RAISE_EXCEPTION]
     travelling = Facts(ReverseType.CUSTOMS_RETURN, S.AWAITING_PICKUP, PickupMethod.SELF_PICKUP, arrived_at=None)
     assert available_actions(travelling, P) == [Action.RECORD_ARRIVAL, Action.RAISE_EXCEPTION]
+    # A new pickup code needs no arrival: the merchant may replace it while the parcel is still travelling.
+    assert available_actions(travelling, M) == [Action.REISSUE_PICKUP_CODE]
 
 
 def test_terminal_statuses_allow_no_status_change():

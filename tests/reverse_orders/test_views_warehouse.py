@@ -81,7 +81,8 @@ def upload(text: str):
 def test_csv_import_creates_orders_with_their_lines(client, world):
     text = CSV_HEAD + "A1,shop1,tokyo,清关失败-退运,代销,O1,货主一,P1,商品一,G1,货品一,1\nA1,shop1,tokyo,清关失败-退运,代销,O1,货主一,P2,商品二,G2,货品二,3\nA2,shop2,tokyo,customs_destroy,pop,O2,货主二,P3,商品三,G3,货品三,1\n"
     response = client_for(client, world.provider1).post("/orders/import/", {"file": upload(text)})
-    assert response["Location"] == "/orders/queue/"
+    numbers = ",".join(ReverseOrder.objects.order_by("id").values_list("number", flat=True))
+    assert response["Location"] == f"/orders/?number_type=number&numbers={numbers.replace(',', '%2C')}"
     assert ReverseOrder.objects.get(external_ref="A1").lines.count() == 2
     assert ReverseOrder.objects.get(external_ref="A2").reverse_type == ReverseType.CUSTOMS_DESTROY
 

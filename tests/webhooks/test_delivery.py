@@ -102,7 +102,7 @@ def test_gives_up_after_the_retry_window(api, world, receiver, order):
     assert (row.state, row.last_status_code) == ("failed", 503)
 
 
-def test_unreachable_receiver_is_retried_with_the_error_logged(world, order):
+def test_unreachable_receiver_is_retried_with_the_error_logged(world, order, allow_private):
     WebhookEndpoint.objects.create(organisation=world.shop1, url="http://127.0.0.1:9/closed", secret="whsec_" + "A" * 44)
     services.cancel(actor=world.provider1, number=order.number, reason="x")
     run_worker()
@@ -186,18 +186,7 @@ def test_several_workers_at_once_send_each_delivery_once(world, receiver):
     assert WebhookDelivery.objects.filter(endpoint=endpoint, state="delivered", attempts=1).count() == 30
 
 
-def test_private_addresses_can_be_refused(api, world, receiver, order, settings):
-    settings.PARCELBACK_WEBHOOK_ALLOW_PRIVATE = False
-    subscribe(api, world.merchant1, receiver.url)
-    services.cancel(actor=world.provider1, number=order.number, reason="x")
-    run_worker()
-    assert receiver.received == []
-    row = WebhookDelivery.objects.get()
-    assert row.state == "pending" and row.last_error.startswith("blocked")
-    assert not delivery.blocked_address("https://93.184.215.14/hook")  # a public address is fine
-
-
-def test_webhooks_to_one_endpoint_reuse_the_connection(world):
+def test_webhooks_to_one_endpoint_reuse_the_connection(world, allow_private):
     """A receiver that keeps connections open gets the next webhook on the same one (no new TCP/TLS handshake)."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -282,7 +271,7 @@ def test_a_slow_receiver_holds_one_sender_not_the_rest(world, receiver):
     assert WebhookDelivery.objects.filter(state="delivered").count() == 12
 
 
-def test_a_redirect_is_an_answer_to_retry_never_followed(world):
+def test_a_redirect_is_an_answer_to_retry_never_followed(world, allow_private):
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     paths = []

@@ -36,7 +36,10 @@ class Warehouse(models.Model):
     provider = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="warehouses", limit_choices_to={"kind": "provider"}
     )
+    # Shown to merchants on orders and on the pickup slip: where to collect a parcel, when, whom to call.
     address = models.CharField(_("address"), max_length=300, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=120, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
 
     class Meta:
         ordering = ["code"]

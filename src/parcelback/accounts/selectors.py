@@ -1,6 +1,6 @@
 """Reads of accounts data: a person's own API tokens (prefixes only: the secrets are not stored) and warehouses."""
 from .actors import Actor
-from .models import ApiToken, Role, Warehouse
+from .models import ApiToken, Organisation, Role, Warehouse
 
 
 def tokens_of(*, actor: Actor):
@@ -20,3 +20,17 @@ def filter_warehouses(*, actor: Actor):
     if actor.role == Role.PROVIDER_OPERATOR:
         return own_warehouses(actor=actor)
     return Warehouse.objects.order_by("code")
+
+
+def may_edit_warehouses(*, actor: Actor) -> bool:
+    return actor.role == Role.PROVIDER_OPERATOR and actor.organisation is not None
+
+
+def warehouses_of(*, actor: Actor):
+    """The provider's own warehouses, for its 仓库信息 page."""
+    return own_warehouses(actor=actor)
+
+
+def shop_choices():
+    """Every shop a provider may hold parcels for, to pick from when creating an order by hand."""
+    return Organisation.objects.filter(kind=Organisation.Kind.SHOP).order_by("code")

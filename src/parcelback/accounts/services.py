@@ -1,11 +1,13 @@
-"""API token actions from the console: a person issues tokens for their own systems and revokes them."""
+"""Accounts actions from the console: a person's API tokens, and a provider's warehouse details."""
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from parcelback.core.errors import Code, Refused
 
 from .actors import Actor
-from .models import ApiToken
+from .models import ApiToken, Role, Warehouse
+
+WAREHOUSE_DETAILS = ("address", "opening_hours", "contact_phone")
 
 
 def issue_token(*, actor: Actor, name: str = "") -> tuple[ApiToken, str]:
@@ -24,3 +26,24 @@ def revoke_token(*, actor: Actor, token_id: int) -> ApiToken:
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         token.refresh_from_db(fields=["revoked_at"])
     return token
+
+
+def update_warehouse(*, actor: Actor, code: str, address: str, opening_hours: str, contact_phone: str) -> Warehouse:
+    """A provider keeps where and when its warehouse hands parcels over, and whom to call, current for merchants."""
+    if actor.role != Role.PROVIDER_OPERATOR or actor.organisation is None:
+        raise Refused(Code.NOT_PERMITTED)
+    warehouse = Warehouse.objects.filter(provider_id=actor.organisation.pk, code=code).first()
+    if warehouse is None:
+        raise Refused(Code.NOT_FOUND, field="warehouse")
+    values = {"address": address, "opening_hours": opening_hours, "contact_phone": contact_phone}
+    errors = {
+        name: "too_long"
+        for name, value in values.items()
+        if len(value.strip()) > Warehouse._meta.get_field(name).max_length
+    }
+    if errors:
+        raise Refused(Code.INVALID, field=next(iter(errors)), errors=errors)
+    for name, value in values.items():
+        setattr(warehouse, name, value.strip())
+    warehouse.save(update_fields=list(WAREHOUSE_DETAILS))
+    return warehouse

@@ -8,4 +8,5 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/created/", views.token_created, name="token_created"),
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
+    path("warehouses/", views.warehouses, name="warehouses"),
 ]

@@ -8,12 +8,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from parcelback.core.console import go, page
+from parcelback.core.console import go, page, refusal_to_form
 from parcelback.core.errors import Refused
+from parcelback.core.sealing import seal, unseal
 
 from . import selectors, services
+from .models import Warehouse
 
 
 class LoginView(auth_views.LoginView):
@@ -50,21 +53,24 @@ def tokens(request):
                 status = refused.http_status
                 form.add_error(None, refused.message)
             else:
-                request.session["token_created"] = {"id": token.pk, "secret": secret}
+                # Sealed while it waits in the session: no plain token at rest, not even for a moment.
+                request.session["token_created"] = {"id": token.pk, "sealed": seal(secret, purpose="api-token")}
                 return redirect("token_created")
     context = {"tokens": selectors.tokens_of(actor=actor), "form": form, "may_issue": actor.role is not None}
     return page(request, "accounts/tokens.html", context, status=status)
 
 
+@never_cache
 @login_required
 @require_GET
 def token_created(request):
     """The new token in full, this once: only its hash is kept."""
     done = request.session.pop("token_created", None)
-    if not done:
+    if not done or "sealed" not in done:
         return redirect("tokens")
     token = get_object_or_404(selectors.tokens_of(actor=request.actor), pk=done["id"])
-    return page(request, "accounts/token_created.html", {"token": token, "secret": done["secret"]})
+    secret = unseal(done["sealed"], purpose="api-token").decode()
+    return page(request, "accounts/token_created.html", {"token": token, "secret": secret})
 
 
 @login_required
@@ -80,3 +86,48 @@ def revoke_token(request, token_id: int):
         messages.success(request, _("已撤销 API 令牌 %(prefix)s…") % {"prefix": token.prefix})
         return go(request, reverse("tokens"))
     return page(request, "accounts/revoke_token.html", {"token": token})
+
+
+# --- 仓库信息: a provider's warehouses as merchants see them ----------------------------------------------
+
+
+def _length(name: str) -> int:
+    return Warehouse._meta.get_field(name).max_length
+
+
+class WarehouseForm(forms.Form):
+    address = forms.CharField(label=gettext_lazy("地址"), required=False, max_length=_length("address"))
+    opening_hours = forms.CharField(
+        label=gettext_lazy("营业时间"), required=False, max_length=_length("opening_hours"),
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("例如:周一至周五 9:00–18:00")}),
+    )
+    contact_phone = forms.CharField(label=gettext_lazy("联系电话"), required=False, max_length=_length("contact_phone"))
+
+
+@login_required
+def warehouses(request):
+    """The provider's warehouses with the details merchants see on orders and pickup slips, each editable."""
+    actor = request.actor
+    if not selectors.may_edit_warehouses(actor=actor):
+        raise Http404
+    rows = list(selectors.warehouses_of(actor=actor))
+    editing = request.POST.get("code") if request.method == "POST" else None
+    status = 200
+    for warehouse in rows:
+        data = request.POST if warehouse.code == editing else None
+        warehouse.form = WarehouseForm(data, prefix=warehouse.code, initial={
+            name: getattr(warehouse, name) for name in services.WAREHOUSE_DETAILS
+        })
+        if data is None:
+            continue
+        status = 400
+        if warehouse.form.is_valid():
+            try:
+                services.update_warehouse(actor=actor, code=warehouse.code, **warehouse.form.cleaned_data)
+            except Refused as refused:
+                status = refused.http_status
+                refusal_to_form(warehouse.form, refused)
+            else:
+                messages.success(request, _("已保存仓库信息:%(name)s") % {"name": warehouse.name})
+                return redirect("warehouses")
+    return page(request, "accounts/warehouses.html", {"warehouses": rows}, status=status)

@@ -56,7 +56,7 @@ def make_world(tag: str) -> World:
     shop = Organisation.objects.create(code=f"bench-shop-{tag}", name="Bench shop", kind="shop")
     provider = Organisation.objects.create(code=f"bench-prov-{tag}", name="Bench provider", kind="provider")
     warehouse = Warehouse.objects.create(code=f"bench-wh-{tag}", name="Bench warehouse", provider=provider)
-    owner, _ = CargoOwner.objects.get_or_create(external_id="BENCH", defaults={"name": "Bench owner"})
+    owner = CargoOwner.objects.create(shop=shop, external_id="BENCH", name="Bench owner")
     user = get_user_model().objects.create(username=f"bench-{tag}")
     Membership.objects.create(user=user, organisation=shop, role=Role.MERCHANT_OPERATOR)
     return World(actor=actor_for(user), shop=shop, provider=provider, warehouse=warehouse, owner=owner)

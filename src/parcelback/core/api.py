@@ -1,9 +1,12 @@
 """API plumbing shared by every router: transport refusal codes, the one error shape, throttling, rendering,
 ETags. Who the caller is (Bearer tokens) is the accounts app's answer."""
 import hashlib
+import threading
+import time
 from enum import StrEnum
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
@@ -11,9 +14,13 @@ from ninja.renderers import JSONRenderer
 from ninja.throttling import SimpleRateThrottle
 from pydantic import Field
 
-# Text never carries NUL (no database stores it); required text has a visible character, as the services demand.
+from parcelback.core.limits import count_in_window
+from parcelback.core.text import FORMAT_CHARS
+
+# Text never carries NUL (no database stores it); required text has a visible character, as the services demand
+# (`core.text.is_blank`: not whitespace, a control character or a format character such as a zero-width space).
 NO_NUL = r"^[^\x00]*$"
-NOT_BLANK = r"^[^\x00]*[^\s\x00\x1c-\x1f][^\x00]*$"
+NOT_BLANK = rf"^[^\x00]*[^\s\x00-\x1f\x7f-\x9f{FORMAT_CHARS}][^\x00]*$"
 
 
 def text(max_length: int, default: str = "", **kwargs):
@@ -35,6 +42,7 @@ class ApiCode(StrEnum):
     IDEMPOTENCY_IN_FLIGHT = "idempotency_in_flight"
     INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
     RATE_LIMITED = "rate_limited"
+    BODY_TOO_LARGE = "body_too_large"
 
 
 API_MESSAGES = {
@@ -44,6 +52,7 @@ API_MESSAGES = {
     ApiCode.IDEMPOTENCY_IN_FLIGHT: (409, _("A request with this Idempotency-Key is still being processed.")),
     ApiCode.INVALID_IDEMPOTENCY_KEY: (400, _("An Idempotency-Key is 1 to 255 printable characters.")),
     ApiCode.RATE_LIMITED: (429, _("Too many requests; retry after the number of seconds in Retry-After.")),
+    ApiCode.BODY_TOO_LARGE: (413, _("The request body is too large.")),
 }
 
 
@@ -86,20 +95,30 @@ def api_error(code: ApiCode) -> tuple[int, dict]:
 
 
 class PerTokenThrottle(SimpleRateThrottle):
-    """A sliding window per API user, kept in the process's cache (so per server process)."""
+    """A fixed window per API user, counted in the shared cache (the database or Redis), so every server process
+    draws on one budget. ninja's own throttle reads a history list and writes it back: across processes both
+    writers win, and a user got nearly three times the rate from three workers."""
 
     scope = "token"
 
     def __init__(self):
         super().__init__(settings.PARCELBACK_API_RATE)
+        self._retry_after = threading.local()  # one instance serves every request of the process
 
     def allow_request(self, request) -> bool:
-        self.num_requests, self.duration = self.parse_rate(settings.PARCELBACK_API_RATE)  # settings may change
-        return super().allow_request(request)
-
-    def get_cache_key(self, request):
         actor = getattr(request, "auth", None)
-        return f"pb-throttle-{actor.user_id}" if actor and actor.user_id else None
+        if not (actor and actor.user_id):
+            return True
+        limit, period = self.parse_rate(settings.PARCELBACK_API_RATE)  # settings may change
+        now = time.time()
+        window = int(now // period)
+        count = count_in_window(cache, f"pb-throttle-{actor.user_id}-{period}-{window}", timeout=period + 1)
+        self._retry_after.seconds = (window + 1) * period - now
+        return count <= limit
+
+    def wait(self) -> float | None:
+        """Until the window ends (ninja rounds it up into Retry-After)."""
+        return getattr(self._retry_after, "seconds", None)
 
 
 # --- rendering --------------------------------------------------------------------------------------

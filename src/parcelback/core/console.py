@@ -57,17 +57,15 @@ def refusal_to_form(form, refused: Refused, *, rename: dict[str, str] | None = N
         form.add_error(name if name in form.fields else None, problem_text(problem))
 
 
-def refusal_rows(refused: Refused) -> list[tuple[int | None, str, str]]:
-    """A refusal of a list of items (`orders[3].lines[0].quantity`) as (item index or None, field path within
-    the item, translated problem): for reporting an import by line."""
-    if not refused.errors:
-        return [(None, "", refused.message)]
+def item_errors(errors: dict[str, str]) -> list[tuple[int | None, str, str]]:
+    """Errors of a list of items (`orders[3].lines[0].quantity` → problem) as (item index or None, field path
+    within the item, problem code): for reporting an import by line."""
     rows = []
-    for key, problem in refused.errors.items():
+    for key, problem in errors.items():
         index = None
         if key.startswith("orders[") and "]" in key:
             head, _sep, key = key.partition("]")
             index = int(head.removeprefix("orders["))
             key = key.removeprefix(".")
-        rows.append((index, key, problem_text(problem)))
+        rows.append((index, key, problem))
     return rows

@@ -26,6 +26,7 @@ class Code(StrEnum):
     EMPTY_BATCH = "empty_batch"
     BATCH_TOO_LARGE = "batch_too_large"
     PICKUP_CODE_MISMATCH = "pickup_code_mismatch"
+    PICKUP_CODE_LOCKED = "pickup_code_locked"
     CONFIRMATION_REQUIRED = "confirmation_required"
     EXCEPTION_OPEN = "exception_open"
     EXCEPTION_NOT_OPEN = "exception_not_open"
@@ -51,6 +52,7 @@ MESSAGES = {
     Code.EMPTY_BATCH: _("Select at least one order."),
     Code.BATCH_TOO_LARGE: _("Too many orders in one batch."),
     Code.PICKUP_CODE_MISMATCH: _("The pickup code does not match."),
+    Code.PICKUP_CODE_LOCKED: _("Too many wrong pickup codes: handover is locked until the merchant issues a new code."),
     Code.CONFIRMATION_REQUIRED: _("This action is irreversible and must be confirmed."),
     Code.EXCEPTION_OPEN: _("The order already has an open exception."),
     Code.EXCEPTION_NOT_OPEN: _("The exception is not open."),

@@ -1,8 +1,10 @@
 """Idempotency-Key on API writes: a client that retries a POST gets the first answer, never a second action.
 
 The same key with the same body replays the stored status and body; with another body it is refused (422);
-while the first request is still running a second one is refused (409). Keys are scoped to the token's
-organisation and kept 24 hours. Answers the client should retry (429, 5xx) are not kept.
+while the first request is still running a second one is refused (409). Keys are scoped to the token's user and
+the route (method and path) and kept 24 hours: another user's replay would skip that user's role check.
+Answers the client should retry (429, 5xx) and refusals of the caller's role (403) are not kept. A kept answer
+is sealed (core.sealing): it may hold a one-time secret (a pickup code, a webhook signing secret).
 """
 import hashlib
 import json
@@ -10,16 +12,21 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
+from django.core.exceptions import RequestDataTooBig
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 
 from .api import ApiCode, api_error
 from .models import IdempotencyKey
+from .sealing import seal, unseal
 
 KEEP_FOR = timedelta(hours=24)
 # A first request that has not finished after this long died with its process: its key may be used again.
 ABANDONED_AFTER = timedelta(minutes=5)
 API_PREFIX = "/api/"
+SEALED_FOR = "idempotent-response"
+# Not kept: the client should retry (429, 5xx), or the refusal is about this caller's role, which may change.
+NOT_KEPT = {403, 429}
 
 
 def fingerprint(request) -> str:
@@ -48,17 +55,35 @@ def _error(code: ApiCode) -> JsonResponse:
     return JsonResponse(body, status=status)
 
 
-def _claim(scope: str, key: str, digest: str) -> tuple[IdempotencyKey, bool]:
+def _route(request) -> str:
+    """The method and path a key belongs to (a very long path by its digest, to fit the column)."""
+    route = f"{request.method} {request.path}"
+    return route if len(route) <= 255 else f"{request.method} sha256:{hashlib.sha256(request.path.encode()).hexdigest()}"
+
+
+def _claim(user_id: int, route: str, key: str, digest: str) -> tuple[IdempotencyKey, bool]:
     """Insert the key as in flight; (row, True) when this request owns it, (existing row, False) otherwise."""
     now = timezone.now()
-    stale = IdempotencyKey.objects.filter(scope=scope, key=key)
+    stale = IdempotencyKey.objects.filter(user_id=user_id, route=route, key=key)
     stale.filter(created_at__lt=now - KEEP_FOR).delete()
     stale.filter(response_status__isnull=True, created_at__lt=now - ABANDONED_AFTER).delete()
     try:
         with transaction.atomic():
-            return IdempotencyKey.objects.create(scope=scope, key=key, request_hash=digest, created_at=now), True
+            row = IdempotencyKey.objects.create(user_id=user_id, route=route, key=key, request_hash=digest, created_at=now)
+            return row, True
     except IntegrityError:
-        return IdempotencyKey.objects.get(scope=scope, key=key), False
+        return IdempotencyKey.objects.get(user_id=user_id, route=route, key=key), False
+
+
+def _replay(record: IdempotencyKey) -> HttpResponse | None:
+    """The kept answer, or None when it was sealed under a SECRET_KEY this installation no longer knows."""
+    try:
+        body = unseal(record.sealed_response, purpose=SEALED_FOR)
+    except ValueError:
+        return None
+    response = HttpResponse(body, status=record.response_status, content_type=record.response_content_type)
+    response["Idempotent-Replayed"] = "true"
+    return response
 
 
 class IdempotencyMiddleware:
@@ -72,35 +97,36 @@ class IdempotencyMiddleware:
         if not (1 <= len(key) <= 255 and key.isprintable()):
             return _error(ApiCode.INVALID_IDEMPOTENCY_KEY)
         actor = request.actor  # resolved from the Bearer token by accounts' ActorMiddleware
-        if actor.role is None:
+        if actor.role is None or actor.user_id is None:
             return self.get_response(request)  # the API answers 401; nothing to remember
-        scope = f"org:{actor.organisation.pk}" if actor.organisation else f"user:{actor.user_id}"
         try:
             digest = fingerprint(request)
-        except MultiPartParserError:
+        except (MultiPartParserError, RequestDataTooBig):
             return self.get_response(request)  # unreadable body: the API answers 400, nothing to remember
-        record, mine = _claim(scope, key, digest)
+        route = _route(request)
+        record, mine = _claim(actor.user_id, route, key, digest)
         if not mine:
             if record.request_hash != digest:
                 return _error(ApiCode.IDEMPOTENCY_KEY_REUSED)
             if record.response_status is None:
                 return _error(ApiCode.IDEMPOTENCY_IN_FLIGHT)
-            response = HttpResponse(
-                bytes(record.response_body), status=record.response_status, content_type=record.response_content_type
-            )
-            response["Idempotent-Replayed"] = "true"
-            return response
+            if (replay := _replay(record)) is not None:
+                return replay
+            record.delete()  # unreadable: forgotten, as after 24 hours; the domain refuses a second action
+            record, mine = _claim(actor.user_id, route, key, digest)
+            if not mine:
+                return _error(ApiCode.IDEMPOTENCY_IN_FLIGHT)
         try:
             response = self.get_response(request)
         except BaseException:
             record.delete()
             raise
-        if response.status_code >= 500 or response.status_code == 429 or response.streaming:
+        if response.status_code >= 500 or response.status_code in NOT_KEPT or response.streaming:
             record.delete()
         else:
             IdempotencyKey.objects.filter(pk=record.pk).update(
                 response_status=response.status_code,
-                response_body=response.content,
+                sealed_response=seal(response.content, purpose=SEALED_FOR),
                 response_content_type=response.get("Content-Type", "application/json"),
             )
         return response

@@ -17,6 +17,7 @@ from .models import (
     NumberSequence,
     OrderException,
     OrderLine,
+    PickupCode,
     PickupRegistration,
     ReverseOrder,
 )
@@ -87,11 +88,12 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
 
 @admin.register(CargoOwner)
 class CargoOwnerAdmin(admin.ModelAdmin):
-    list_display = ("external_id", "name")
+    list_display = ("external_id", "name", "shop")
+    list_filter = ("shop",)
     search_fields = ("external_id", "name")
 
 
-for model in (PickupRegistration, DestructionConfirmation, Execution, EvidenceFile, OrderException, ExceptionComment, Event):
+for model in (PickupCode, PickupRegistration, DestructionConfirmation, Execution, EvidenceFile, OrderException, ExceptionComment, Event):
     admin.site.register(model, ReadOnlyAdmin)
 
 

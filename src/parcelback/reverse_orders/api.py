@@ -1,4 +1,6 @@
 """REST endpoints for reverse orders. Thin: parse input, call one selector or service, render."""
+from collections.abc import Callable
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponse
 from ninja import File, Form, Query, Router, Status, UploadedFile
@@ -37,6 +39,7 @@ from .schemas import (
     OrderNumber,
     OrderOut,
     OrderPage,
+    PickupCodeOut,
     PickupRegistrationIn,
     RaiseExceptionIn,
     RegisteredOut,
@@ -104,14 +107,23 @@ def _detail(order: ReverseOrder, actor: Actor) -> dict:
     }
 
 
-def _guard(request, number: OrderNumber) -> None:
-    """Honour If-Match on a write to one order: refuse with 412 when the client's copy is stale."""
-    if request.headers.get("If-Match"):
-        order = selectors.visible_orders(request.auth).filter(number=number).only("number", "updated_at").first()
-        if order is None:
-            raise Refused(Code.NOT_FOUND)
+def _guard(request, number: OrderNumber) -> Callable[[ReverseOrder], None] | None:
+    """Honour If-Match on a write to one order: refuse with 412 when the client's copy is stale.
+
+    Looked at first, so a stale copy hears 412 before any refusal of the action itself; and answered as the
+    `precondition` the service checks again on the order it locked, so a write landing in between cannot pass."""
+    if not request.headers.get("If-Match"):
+        return None
+
+    def current(order: ReverseOrder) -> None:
         if if_match_fails(request, etag_for(order)):
             raise ApiError(ApiCode.PRECONDITION_FAILED)
+
+    order = selectors.visible_orders(request.auth).filter(number=number).only("number", "updated_at").first()
+    if order is None:
+        raise Refused(Code.NOT_FOUND)
+    current(order)
+    return current
 
 
 def _changed(order: ReverseOrder, actor: Actor, response: HttpResponse) -> dict:
@@ -179,6 +191,17 @@ def register_pickup(request, payload: PickupRegistrationIn):
     return Status(201, _numbers(registered.orders) | {"pickup_code": registered.pickup_code})
 
 
+@router.post(
+    "/reverse-orders/{number}/pickup-code", response={201: PickupCodeOut, **ERRORS}, summary="Issue a new pickup code"
+)
+def reissue_pickup_code(request, number: OrderNumber):
+    """A new self-pickup code for every order of this order's registration still awaiting pickup; the old code
+    stops working and a lock after too many wrong codes is lifted."""
+    precondition = _guard(request, number)
+    reissued = services.reissue_pickup_code(actor=request.auth, number=number, precondition=precondition)
+    return Status(201, _numbers(reissued.orders) | {"pickup_code": reissued.pickup_code})
+
+
 @router.post("/destruction-confirmations", response={201: NumbersOut, **ERRORS}, summary="Confirm destruction (确认销毁)")
 def confirm_destruction(request, payload: DestructionConfirmationIn):
     """Irreversible: without `"confirm": true` nothing happens."""
@@ -213,15 +236,19 @@ def record_arrivals(request, payload: ArrivalsIn):
 
 @router.post("/reverse-orders/{number}/handover", response={200: OrderOut, **ERRORS}, summary="Hand over to the picker")
 def hand_over(request, number: OrderNumber, payload: HandoverIn, response: HttpResponse):
-    _guard(request, number)
-    order = services.hand_over(actor=request.auth, number=number, pickup_code=payload.pickup_code, handed_to=payload.handed_to)
+    precondition = _guard(request, number)
+    order = services.hand_over(
+        actor=request.auth, number=number, pickup_code=payload.pickup_code, handed_to=payload.handed_to, precondition=precondition
+    )
     return _changed(order, request.auth, response)
 
 
 @router.post("/reverse-orders/{number}/forwarding", response={200: OrderOut, **ERRORS}, summary="Record forwarding")
 def forward(request, number: OrderNumber, payload: ForwardingIn, response: HttpResponse):
-    _guard(request, number)
-    order = services.forward(actor=request.auth, number=number, carrier=payload.carrier, tracking_number=payload.tracking_number)
+    precondition = _guard(request, number)
+    order = services.forward(
+        actor=request.auth, number=number, carrier=payload.carrier, tracking_number=payload.tracking_number, precondition=precondition
+    )
     return _changed(order, request.auth, response)
 
 
@@ -241,15 +268,18 @@ def destroy(
     WebP or PDF, 10 MB each, at most 10)."""
     if unknown := sorted(set(request.POST) - DESTRUCTION_FIELDS):
         raise Refused(Code.INVALID, field=unknown[0], errors={name: "extra_forbidden" for name in unknown})
-    _guard(request, number)
-    order = services.destroy(actor=request.auth, number=number, destroyed_at=destroyed_at, method=method, evidence=evidence)
+    precondition = _guard(request, number)
+    order = services.destroy(
+        actor=request.auth, number=number, destroyed_at=destroyed_at, method=method, evidence=evidence, precondition=precondition
+    )
     return _changed(order, request.auth, response)
 
 
 @router.post("/reverse-orders/{number}/cancel", response={200: OrderOut, **ERRORS}, summary="Cancel an order")
 def cancel(request, number: OrderNumber, payload: CancelIn, response: HttpResponse):
-    _guard(request, number)
-    return _changed(services.cancel(actor=request.auth, number=number, reason=payload.reason), request.auth, response)
+    precondition = _guard(request, number)
+    order = services.cancel(actor=request.auth, number=number, reason=payload.reason, precondition=precondition)
+    return _changed(order, request.auth, response)
 
 
 # --- exceptions ---------------------------------------------------------------------------------------
@@ -257,8 +287,10 @@ def cancel(request, number: OrderNumber, payload: CancelIn, response: HttpRespon
 
 @router.post("/reverse-orders/{number}/exceptions", response={201: ExceptionOut, **ERRORS}, summary="Raise an exception")
 def raise_exception(request, number: OrderNumber, payload: RaiseExceptionIn):
-    _guard(request, number)
-    exception = services.raise_exception(actor=request.auth, number=number, type=payload.type, description=payload.description)
+    precondition = _guard(request, number)
+    exception = services.raise_exception(
+        actor=request.auth, number=number, type=payload.type, description=payload.description, precondition=precondition
+    )
     return Status(201, _exception(exception))
 
 
@@ -268,8 +300,10 @@ def raise_exception(request, number: OrderNumber, payload: RaiseExceptionIn):
     summary="Comment on an exception",
 )
 def comment_exception(request, number: OrderNumber, exception_id: int, payload: CommentIn):
-    _guard(request, number)
-    comment = services.comment_exception(actor=request.auth, number=number, exception_id=exception_id, body=payload.body)
+    precondition = _guard(request, number)
+    comment = services.comment_exception(
+        actor=request.auth, number=number, exception_id=exception_id, body=payload.body, precondition=precondition
+    )
     return Status(201, {"id": comment.pk, "author": request.auth.username, "body": comment.body, "created_at": comment.created_at})
 
 
@@ -279,6 +313,8 @@ def comment_exception(request, number: OrderNumber, exception_id: int, payload: 
     summary="Resolve an exception",
 )
 def resolve_exception(request, number: OrderNumber, exception_id: int, payload: ResolveIn):
-    _guard(request, number)
-    exception = services.resolve_exception(actor=request.auth, number=number, exception_id=exception_id, note=payload.note)
+    precondition = _guard(request, number)
+    exception = services.resolve_exception(
+        actor=request.auth, number=number, exception_id=exception_id, note=payload.note, precondition=precondition
+    )
     return _exception(exception)

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.conf import settings
 
 from parcelback.core.errors import Code, Refused
+from parcelback.core.text import is_blank
 
 from . import states
 from .models import PickupMethod
@@ -49,7 +50,7 @@ class PickupDetails:
 
 
 def _phone_problem(value: str) -> str | None:
-    if not value.strip():
+    if is_blank(value):
         return "required"
     if not re.fullmatch(PHONE, value):
         return "invalid_phone"
@@ -71,7 +72,7 @@ def detail_problems(details: PickupDetails, *, now: datetime) -> dict[str, str]:
             problems["expected_pickup_at"] = "required"
         elif sp.expected_pickup_at <= now:
             problems["expected_pickup_at"] = "not_in_future"
-        if not sp.picker_name.strip():
+        if is_blank(sp.picker_name):
             problems["picker_name"] = "required"
         if problem := _phone_problem(sp.picker_phone):
             problems["picker_phone"] = problem
@@ -82,7 +83,7 @@ def detail_problems(details: PickupDetails, *, now: datetime) -> dict[str, str]:
         if fw is None:
             return problems | {"forward": "required"}
         for name in ("recipient_name", "country", "province", "city", "street", "postcode"):
-            if not getattr(fw, name).strip():
+            if is_blank(getattr(fw, name)):
                 problems[name] = "required"
         if problem := _phone_problem(fw.recipient_phone):
             problems["recipient_phone"] = problem

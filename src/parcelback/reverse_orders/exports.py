@@ -2,10 +2,13 @@
 import csv
 import io
 import tempfile
+import unicodedata
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from parcelback.core.text import invisible
 
 from .models import BusinessMode, ExceptionState, PickupMethod, ReverseType, Status
 
@@ -26,9 +29,22 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _first_shown(value: str) -> str:
+    """The first character a spreadsheet program may act on: leading blanks skipped (spaces, NBSP, newlines,
+    zero-width and other format characters) and full-width or compatibility forms folded (＝ is =)."""
+    for char in value:
+        for folded in unicodedata.normalize("NFKC", char):
+            if not invisible(folded):
+                return folded
+    return ""
+
+
 def _safe(value):
-    """Keep spreadsheet programs from running user text as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Keep spreadsheet programs from running user text as a formula, however its first character is dressed."""
+    if isinstance(value, str) and (value[:1] in FORMULA_STARTS or _first_shown(value) in FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -73,6 +89,22 @@ def rows(queryset):
         ]
 
 
+def _xlsx_value(sheet, value):
+    """Text stays text in XLSX: characters XML cannot carry are dropped, and where openpyxl would guess a formula
+    (`=…`) or an error value (`#N/A`) the cell is written as a string cell in the text format."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not (value.startswith("=") or value in ERROR_CODES):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type, cell.number_format = "s", "@"
+    return cell
+
+
 class _Line:
     """A file-like object whose write() hands back the line, so csv.writer can feed a generator."""
 
@@ -86,12 +118,16 @@ def filename(ext: str) -> str:
 
 def csv_response(queryset) -> StreamingHttpResponse:
     writer = csv.writer(_Line())
+    body = rows(queryset)
+    first = next(body, None)  # the first query runs now, so the view can answer its failure (not a cut download)
 
     def lines():
         yield "\ufeff"  # lets Excel read the UTF-8 Chinese text
         yield writer.writerow(headers())
-        for row in rows(queryset):
-            yield writer.writerow(row)
+        if first is not None:
+            yield writer.writerow(first)
+            for row in body:
+                yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename("csv")}"'
@@ -126,7 +162,7 @@ def write_file(queryset, fmt: str, target, *, progress=None) -> int:
         sheet = workbook.create_sheet(_("直邮逆向管理"))
         sheet.append(headers())
         for row in counted():
-            sheet.append(row)
+            sheet.append([_xlsx_value(sheet, value) for value in row])
         workbook.save(target)
     else:
         text = io.TextIOWrapper(target, encoding="utf-8", newline="")

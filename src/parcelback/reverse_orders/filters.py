@@ -49,8 +49,14 @@ MAX_PASTED_NUMBERS = 1000
 
 
 def split_numbers(text: str) -> list[str]:
-    """Pasted numbers: any mix of whitespace, commas (also full-width) and semicolons between them."""
-    return [n for n in re.split(r"[\s,，;；、]+", text or "") if n][:MAX_PASTED_NUMBERS]
+    """Pasted numbers: any mix of whitespace, commas (also full-width) and semicolons between them. Control
+    characters (NUL among them, which no database stores) separate numbers too: no number holds one."""
+    return [n for n in re.split(r"[\s,，;；、\x00-\x1f\x7f]+", text or "") if n][:MAX_PASTED_NUMBERS]
+
+
+# The years a filter may name: every order lives well inside them, and both ends (and a day past the end) stay
+# far from what Python's datetime and the databases can hold.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class MomentField(forms.CharField):
@@ -60,12 +66,25 @@ class MomentField(forms.CharField):
         value = super().to_python(value).strip()
         if not value:
             return None
-        moment = parse_datetime(value.replace(" ", "T", 1) if len(value) > 10 else value)
-        if moment is None and (day := parse_date(value)):
-            moment = datetime.combine(day, time.min)
-        if moment is None:
-            raise forms.ValidationError(_("Enter a date like 2026-11-26 or 2026-11-26T08:00:00+08:00."), code="invalid")
-        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        invalid = forms.ValidationError(
+            _("Enter a date like 2026-11-26 or 2026-11-26T08:00:00+08:00."), code="invalid"
+        )
+        try:  # an impossible date (2026-02-30) or offset raises rather than answering None
+            moment = parse_datetime(value.replace(" ", "T", 1) if len(value) > 10 else value)
+            if moment is None and (day := parse_date(value)):
+                moment = datetime.combine(day, time.min)
+            if moment is None:
+                raise invalid
+            moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        except (ValueError, OverflowError):
+            raise invalid from None
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("请输入 %(first)s 年至 %(last)s 年之间的日期。"),
+                code="out_of_range",
+                params={"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+        return moment
 
 
 class MomentFilter(df.Filter):
@@ -107,7 +126,8 @@ class ReverseOrderFilter(df.FilterSet):
 
     @property
     def tab_value(self) -> str:
-        return (self.form.cleaned_data.get("tab") if self.form.is_valid() else None) or "all"
+        self.form.errors  # runs validation: cleaned_data holds the valid fields even when another one is not
+        return self.form.cleaned_data.get("tab") or "all"
 
     def filter_tab(self, queryset, name, value):
         return queryset if value in ("", "all") else queryset.filter(reverse_type=value)
@@ -141,9 +161,11 @@ class ReverseOrderFilter(df.FilterSet):
     def filter_owner(self, queryset, name, value):
         # The matching cargo owners first (a small table): joined inside the list's query, a name no owner has
         # made PostgreSQL walk a whole shop's orders newest first looking for 50 that never come (250 ms at 1M).
+        # Only owners with an order in view: owners belong to a shop, and another shop's never match (nor leak).
         value = value.strip()
-        owners = CargoOwner.objects.filter(Q(external_id=value) | Q(name__icontains=value)).values_list("id", flat=True)
-        return queryset.filter(owner_id__in=list(owners))
+        in_view = Exists(queryset.order_by().filter(owner_id=OuterRef("pk")))
+        owners = CargoOwner.objects.filter(Q(external_id=value) | Q(name__icontains=value)).filter(in_view)
+        return queryset.filter(owner_id__in=list(owners.values_list("id", flat=True)))
 
     def _time_column(self) -> str:
         return "updated_at" if self.form.cleaned_data.get("time_field") == "updated" else "created_at"
@@ -168,15 +190,8 @@ class ReverseOrderFilter(df.FilterSet):
         return ORDERINGS[self.ordering_key]
 
     def total_from(self, counts: dict[str, int]) -> int:
-        """The list's size from the per-tab counts taken under the same filters (`tab_counts`): the tab's own
-        count, or on 全部 the count of the chosen 逆向类型 (清关失败 being both customs types)."""
-        if self.tab_value != "all":
-            return counts[self.tab_value]
-        self.form.errors  # runs validation: cleaned_data holds the valid filters, as the queryset applies them
-        chosen = self.form.cleaned_data.get("reverse_type")
-        if chosen == CUSTOMS_FAILURE:
-            return counts[ReverseType.CUSTOMS_RETURN] + counts[ReverseType.CUSTOMS_DESTROY]
-        return counts[chosen] if chosen else counts["all"]
+        """The list's size from the per-tab counts taken under the same filters (`tab_counts`)."""
+        return counts[self.tab_value]
 
     @property
     def qs(self):

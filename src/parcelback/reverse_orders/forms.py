@@ -1,7 +1,5 @@
 """Page input: parse what a form posted into the plain values the services take. No business rules here:
 whether the values are acceptable is the services' answer (a `Refused` with field codes)."""
-import csv
-import io
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -118,30 +116,12 @@ class ArrivalForm(forms.Form):
 
 # --- creating orders (provider) ---------------------------------------------------------------------
 
-CSV_COLUMNS = [
-    "external_ref", "shop", "warehouse", "reverse_type", "business_mode", "owner_id", "owner_name",
-    "sales_return_no", "order_no", "inbound_tracking_number", "reason",
-    "product_id", "product_name", "goods_id", "goods_name", "quantity",
-]
-CSV_REQUIRED = {"external_ref", "shop", "warehouse", "reverse_type", "business_mode", "owner_id", "owner_name",
-                "product_id", "product_name", "goods_id", "goods_name"}
-MAX_CSV_BYTES = 2 * 1024 * 1024
-
-
-def _choice(value: str, choices) -> str:
-    """Accept an enumeration value or its Chinese label (what people type into a spreadsheet)."""
-    value = value.strip()
-    for key, label in choices:
-        if value in (key, str(label)):
-            return key
-    return value
-
-
 class OrderForm(forms.Form):
     """One order typed in by warehouse staff; goods lines come from `LineFormSet`."""
 
     external_ref = forms.CharField(label=_("外部单号"), **length(ReverseOrder, "external_ref"))
-    shop = forms.CharField(label=_("店铺代码"), **length(Organisation, "code"))
+    # Picked from the list of shops; checked by the service like the API's shop code.
+    shop = forms.CharField(label=_("店铺"), **length(Organisation, "code"), widget=forms.Select)
     # Checked by the service (unknown or someone else's warehouse), so a plain value with a picker.
     warehouse = forms.CharField(label=_("仓库"), **length(Warehouse, "code"), widget=forms.Select)
     reverse_type = forms.ChoiceField(label=_("逆向类型"), choices=ReverseType.choices)
@@ -155,9 +135,10 @@ class OrderForm(forms.Form):
     )
     reason = forms.CharField(label=_("原因"), required=False, **length(ReverseOrder, "reason"))
 
-    def __init__(self, *args, warehouses=(), **kwargs):
+    def __init__(self, *args, warehouses=(), shops=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["warehouse"].widget.choices = [(w.code, w.name) for w in warehouses]
+        self.fields["shop"].widget.choices = [("", _("请选择店铺"))] + [(s.code, f"{s.name}({s.code})") for s in shops]
 
     def new_order(self, lines: list[services.NewLine]) -> services.NewOrder:
         return services.NewOrder(lines=lines, **self.cleaned_data)
@@ -178,65 +159,5 @@ def line_list(formset) -> list[services.NewLine]:
     return [services.NewLine(**f.cleaned_data) for f in formset.forms if f.has_changed() and f.cleaned_data]
 
 
-class CsvUploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV 文件"))
-
-
-def parse_orders_csv(upload) -> tuple[list[services.NewOrder], list[int], list[tuple[int, str]]]:
-    """Rows → orders (rows sharing an external_ref are one order's goods lines).
-
-    Returns the orders, the first CSV line of each (to report the services' errors by line), and the
-    row-level problems found while reading, as (line number, message).
-    """
-    problems: list[tuple[int, str]] = []
-    if upload.size > MAX_CSV_BYTES:
-        return [], [], [(0, str(_("文件过大(最多 2 MB)")))]
-    try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [], [(0, str(_("文件须为 UTF-8 编码的 CSV")))]
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CSV_REQUIRED if c not in (reader.fieldnames or [])]
-    if missing:
-        return [], [], [(1, str(_("缺少列:%(columns)s") % {"columns": ", ".join(sorted(missing))}))]
-    heads: dict[str, dict] = {}
-    lines: dict[str, list[services.NewLine]] = {}
-    first_line: dict[str, int] = {}
-    for row in reader:
-        line_no = reader.line_num
-        row = {k: (v or "").strip() for k, v in row.items() if k}
-        empty = sorted(c for c in CSV_REQUIRED if not row.get(c))
-        if empty:
-            problems.append((line_no, str(_("必填列为空:%(columns)s") % {"columns": ", ".join(empty)})))
-            continue
-        try:
-            quantity = int(row.get("quantity") or 1)
-            if quantity < 1:
-                raise ValueError
-        except ValueError:
-            problems.append((line_no, str(_("数量须为正整数"))))
-            continue
-        ref = row["external_ref"]
-        if ref not in heads:
-            first_line[ref] = line_no
-            heads[ref] = {
-                "external_ref": ref,
-                "shop": row["shop"],
-                "warehouse": row["warehouse"],
-                "reverse_type": _choice(row["reverse_type"], ReverseType.choices),
-                "business_mode": _choice(row["business_mode"], BusinessMode.choices),
-                "owner_id": row["owner_id"],
-                "owner_name": row["owner_name"],
-                **{k: row.get(k, "") for k in ("sales_return_no", "order_no", "inbound_tracking_number", "reason")},
-            }
-            lines[ref] = []
-        lines[ref].append(
-            services.NewLine(
-                product_id=row["product_id"], product_name=row["product_name"], goods_id=row["goods_id"],
-                goods_name=row["goods_name"], quantity=quantity,
-            )
-        )
-    if not heads and not problems:
-        problems.append((0, str(_("文件中没有订单"))))
-    orders = [services.NewOrder(lines=lines[ref], **head) for ref, head in heads.items()]
-    return orders, [first_line[ref] for ref in heads], problems
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("文件(Excel .xlsx 或 CSV)"))

@@ -52,14 +52,17 @@ class BusinessMode(models.TextChoices):
 
 
 class CargoOwner(models.Model):
-    """The legal owner of the stock (货主), which may differ from the shop selling it."""
+    """The legal owner of the stock (货主), which may differ from the shop selling it. Owner IDs are the shop's
+    own: the same ID at two shops is two owners, so no shop (or provider) reads or renames another's."""
 
-    external_id = models.CharField(_("货主ID"), max_length=64, unique=True)
+    shop = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cargo_owners")
+    external_id = models.CharField(_("货主ID"), max_length=64)
     name = models.CharField(_("货主名称"), max_length=120)
 
     class Meta:
         verbose_name = _("cargo owner")
         verbose_name_plural = _("cargo owners")
+        constraints = [models.UniqueConstraint(fields=["shop", "external_id"], name="cargo_owner_unique_per_shop")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.external_id})"
@@ -228,6 +231,28 @@ class OrderLine(models.Model):
         return f"{self.goods_name} ×{self.quantity}"
 
 
+# Wrong codes tried against one issued pickup code before handover of its orders is locked.
+PICKUP_CODE_MAX_WRONG = 5
+
+
+class PickupCode(models.Model):
+    """One issued self-pickup code, shared by every order of its registration (a batch gets one code): the wrong
+    codes tried against it are counted here, so guessing is locked for the whole batch until the merchant issues a
+    new code. The code's keyed hash is on each of its registrations; the code itself is never stored."""
+
+    wrong_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pickup code")
+        verbose_name_plural = _("pickup codes")
+
+    def __str__(self) -> str:
+        return f"pickup code {self.pk}"
+
+
 class PickupRegistration(models.Model):
     """The merchant's pickup instruction (登记提货): immutable once written, at most one per order."""
 
@@ -247,6 +272,11 @@ class PickupRegistration(models.Model):
     remark = models.CharField(_("备注"), max_length=300, blank=True)
     # The one-time code the picker shows at handover; only a salted hash is kept.
     pickup_code_hash = models.CharField(max_length=128, blank=True)
+    # The issued code this order shares with its batch; a new code (after a lock) replaces it for the orders
+    # still awaiting pickup.
+    pickup_code = models.ForeignKey(
+        PickupCode, on_delete=models.PROTECT, null=True, blank=True, related_name="registrations"
+    )
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -373,6 +403,9 @@ class EventKind(models.TextChoices):
     EXCEPTION_RAISED = "exception_raised", _("上报异常")
     EXCEPTION_COMMENTED = "exception_commented", _("异常留言")
     EXCEPTION_RESOLVED = "exception_resolved", _("异常完结")
+    HANDOVER_REFUSED = "handover_refused", _("提货码错误")
+    HANDOVER_LOCKED = "handover_locked", _("提货已锁定")
+    PICKUP_CODE_REISSUED = "pickup_code_reissued", _("重新生成提货码")
 
 
 class Event(models.Model):

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from ninja import Schema
 from ninja.params.functions import Path
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, create_model
 
 from parcelback.accounts.models import Organisation, Warehouse
 from parcelback.core.api import NO_NUL, required_text, text
@@ -189,7 +189,7 @@ class LineIn(In):
     product_name: str = required_column(OrderLine, "product_name")
     goods_id: str = required_column(OrderLine, "goods_id")
     goods_name: str = required_column(OrderLine, "goods_name")
-    quantity: int = Field(1, ge=1, le=1_000_000)
+    quantity: StrictInt = Field(1, ge=1, le=1_000_000, description="a JSON integer (not true, 1.0 or \"1\")")
 
 
 class NewOrderIn(In):
@@ -335,6 +335,11 @@ class NumbersOut(Schema):
 class RegisteredOut(Schema):
     orders: list[str]
     pickup_code: str | None = Field(description="self-pickup only: shown once, the picker presents it at handover")
+
+
+class PickupCodeOut(Schema):
+    orders: list[str] = Field(description="every order of the registration still awaiting pickup: all take the new code")
+    pickup_code: str = Field(description="shown once; the old code no longer works")
 
 
 class CreatedOrderOut(Schema):

@@ -64,9 +64,11 @@ def list_page(*, actor: Actor, params) -> ListPage:
 
 
 def tab_counts(*, actor: Actor, params) -> dict[str, int]:
-    """Counts per tab under the current filters (the tab itself and the type filter set aside)."""
+    """Counts per tab under every current filter but the tab itself. The 逆向类型 filter exists only on the 全部
+    tab, so it counts there (全部 then shows exactly the list's total) and is set aside on the other tabs."""
     others = params.copy()
-    for key in ("tab", "reverse_type", "ordering"):
+    on_all_tab = others.get("tab") not in {value for value, _label in TABS if value != "all"}
+    for key in ("tab", "ordering", *(() if on_all_tab else ("reverse_type",))):
         others.pop(key, None)
     filtered = ReverseOrderFilter(others, queryset=visible_orders(actor)).qs.order_by()
     # COUNT(*), not COUNT(id): the count needs no column outside the index (ro_shop_status_wh_type).

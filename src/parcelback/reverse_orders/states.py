@@ -18,6 +18,7 @@ class Action(StrEnum):
     CONFIRM_DESTRUCTION = "confirm_destruction"
     RECORD_ARRIVAL = "record_arrival"
     HAND_OVER = "hand_over"
+    REISSUE_PICKUP_CODE = "reissue_pickup_code"
     FORWARD = "forward"
     DESTROY = "destroy"
     CANCEL = "cancel"
@@ -88,6 +89,13 @@ TRANSITIONS: dict[Action, Transition] = {
         target=Status.PICKED_UP,
         method=PickupMethod.SELF_PICKUP,
         needs_arrival=True,
+    ),
+    # The merchant replaces a self-pickup code (lost, or locked after too many wrong codes) while the parcel waits.
+    Action.REISSUE_PICKUP_CODE: Transition(
+        types=PICKUP_TYPES,
+        sources=frozenset({Status.AWAITING_PICKUP}),
+        roles=MERCHANT,
+        method=PickupMethod.SELF_PICKUP,
     ),
     # The provider ships the parcel to the registered address.
     Action.FORWARD: Transition(

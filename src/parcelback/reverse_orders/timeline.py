@@ -4,6 +4,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from parcelback.accounts.actors import SYSTEM
 
 from .models import EventKind, OrderException, PickupMethod
 
@@ -32,18 +35,28 @@ DATA_LABELS = {
     "description": _("异常描述"),
     "body": _("留言"),
     "note": _("处理结果"),
+    "instruction_deadline": _("处理截止"),
+    "days_left": _("剩余时间"),
+    "wrong_attempts": _("错误次数"),
 }
 DATA_CHOICES = {"method": dict(PickupMethod.choices), "type": dict(OrderException.Type.choices)}
-HIDDEN = {"exception_id"}  # internal links between rows, not something a person reads
+# Keys without a label (e.g. `exception_id`, a link between rows) are not something a person reads: not shown.
 
 
 def shown_value(key: str, value):
-    """A timeline value as people read it: labels for codes, local time for moments."""
+    """A timeline value as people read it: labels for codes, local time for moments, days in words."""
     if key in DATA_CHOICES:
         return DATA_CHOICES[key].get(value, value)
-    if isinstance(value, str) and key.endswith("_at") and (moment := parse_datetime(value)):
+    if key == "days_left" and isinstance(value, int):
+        return ngettext("剩 %(days)s 天处理", "剩 %(days)s 天处理", value) % {"days": value}
+    if isinstance(value, str) and (moment := parse_datetime(value)):
         return date_format(timezone.localtime(moment), "Y-m-d H:i")
     return value
+
+
+def actor_name(label: str) -> str:
+    """Who acted, as the page names them: a username, or 系统 / system for the system itself."""
+    return str(_("系统")) if label == SYSTEM.username else label
 
 
 def label_events(events) -> list:
@@ -51,7 +64,8 @@ def label_events(events) -> list:
     labels = dict(EventKind.choices)
     for event in events:
         event.label = labels.get(event.kind, event.kind)
+        event.actor_name = actor_name(event.actor_label)
         event.shown = [
-            (DATA_LABELS.get(k, k), shown_value(k, v)) for k, v in event.data.items() if k not in HIDDEN and v
+            (DATA_LABELS[k], shown_value(k, v)) for k, v in event.data.items() if k in DATA_LABELS and v not in ("", None)
         ]
     return events

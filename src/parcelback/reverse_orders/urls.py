@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from .views import batch, detail, lists, warehouse
+
+
+class OrderNumberConverter:
+    """An order number in a path: no slash, and no control character (NUL reached PostgreSQL and crashed it);
+    anything else is left to the lookup, which answers 404."""
+
+    regex = r"[^/\x00-\x1f\x7f]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(OrderNumberConverter, "order_number")
 
 app_name = "orders"
 
@@ -17,14 +33,16 @@ urlpatterns = [
     path("new/", warehouse.create_order, name="create"),
     path("import/", warehouse.import_orders, name="import"),
     path("import/template.csv", warehouse.import_template, name="import_template"),
-    path("<str:number>/", detail.order_detail, name="detail"),
-    path("<str:number>/arrival/", warehouse.record_arrival, name="arrival"),
-    path("<str:number>/handover/", detail.hand_over, name="hand_over"),
-    path("<str:number>/forward/", detail.forward, name="forward"),
-    path("<str:number>/destroy/", detail.destroy, name="destroy"),
-    path("<str:number>/cancel/", detail.cancel, name="cancel"),
-    path("<str:number>/exceptions/", detail.raise_exception, name="raise_exception"),
-    path("<str:number>/exceptions/<int:exception_id>/comment/", detail.comment_exception, name="comment_exception"),
-    path("<str:number>/exceptions/<int:exception_id>/resolve/", detail.resolve_exception, name="resolve_exception"),
-    path("<str:number>/evidence/<int:evidence_id>/", detail.evidence, name="evidence"),
+    path("<order_number:number>/", detail.order_detail, name="detail"),
+    path("<order_number:number>/arrival/", warehouse.record_arrival, name="arrival"),
+    path("<order_number:number>/handover/", detail.hand_over, name="hand_over"),
+    path("<order_number:number>/pickup-code/", detail.reissue_pickup_code, name="reissue_pickup_code"),
+    path("<order_number:number>/pickup-code/new/", detail.pickup_code_reissued, name="pickup_code_reissued"),
+    path("<order_number:number>/forward/", detail.forward, name="forward"),
+    path("<order_number:number>/destroy/", detail.destroy, name="destroy"),
+    path("<order_number:number>/cancel/", detail.cancel, name="cancel"),
+    path("<order_number:number>/exceptions/", detail.raise_exception, name="raise_exception"),
+    path("<order_number:number>/exceptions/<int:exception_id>/comment/", detail.comment_exception, name="comment_exception"),
+    path("<order_number:number>/exceptions/<int:exception_id>/resolve/", detail.resolve_exception, name="resolve_exception"),
+    path("<order_number:number>/evidence/<int:evidence_id>/", detail.evidence, name="evidence"),
 ]

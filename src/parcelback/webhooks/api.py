@@ -1,16 +1,19 @@
 """REST endpoints for an organisation's webhook endpoints and their delivery log."""
+from datetime import timedelta
+
 from ninja import Router, Status
 
 from parcelback.core.api import ERRORS
 
 from . import selectors, services
-from .schemas import DeliveryOut, EndpointCreatedOut, EndpointIn, EndpointOut
+from .schemas import DeliveryOut, EndpointCreatedOut, EndpointIn, EndpointOut, RotateIn
 
 router = Router(tags=["webhooks"])
 
 
 def _endpoint(endpoint) -> dict:
-    return {name: getattr(endpoint, name) for name in ("id", "url", "event_types", "description", "is_active", "created_at")}
+    fields = ("id", "url", "event_types", "description", "is_active", "created_at")
+    return {name: getattr(endpoint, name) for name in fields} | {"previous_secret_expires_at": endpoint.previous_secret_until}
 
 
 def _delivery(delivery) -> dict:
@@ -47,6 +50,19 @@ def get_endpoint(request, endpoint_id: int):
 def delete_endpoint(request, endpoint_id: int):
     services.delete_endpoint(actor=request.auth, endpoint_id=endpoint_id)
     return Status(204, None)
+
+
+@router.post(
+    "/webhook-endpoints/{endpoint_id}/rotate-secret",
+    response={201: EndpointCreatedOut, **ERRORS},
+    summary="Rotate a webhook endpoint's signing secret",
+)
+def rotate_secret(request, endpoint_id: int, payload: RotateIn | None = None):
+    """The answer carries the new secret, shown only now; the previous one keeps signing beside it for
+    `overlap_hours` (default 24), so both signatures are in `webhook-signature` meanwhile."""
+    overlap = timedelta(hours=(payload or RotateIn()).overlap_hours)
+    endpoint, secret = services.rotate_secret(actor=request.auth, endpoint_id=endpoint_id, overlap=overlap)
+    return Status(201, _endpoint(endpoint) | {"secret": secret})
 
 
 @router.get(

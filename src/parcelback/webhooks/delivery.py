@@ -3,24 +3,21 @@
 Both run in `parcelback worker`, any number of them at once. The rows are the queue: a worker claims work with
 a conditional update (or a skip-locked row lock for the outbox), never by trusting that it is alone.
 """
-import ipaddress
 import json
 import logging
 import random
-import socket
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import urllib3
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from . import signing
+from . import egress, signing
 from .models import DeliveryAttempt, OutboxMessage, WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger("parcelback.webhooks")
@@ -47,7 +44,11 @@ def fan_out(*, now: datetime | None = None, limit: int = BATCH) -> int:
         if not messages:
             return 0
         orgs = {m.shop_id for m in messages} | {m.provider_id for m in messages}
-        endpoints = list(WebhookEndpoint.objects.filter(is_active=True, organisation_id__in=orgs))
+        endpoints = WebhookEndpoint.objects.filter(is_active=True, organisation_id__in=orgs).order_by("id")
+        if connection.features.has_select_for_update:
+            # Held until the deliveries are written: an endpoint being deleted right now is waited for, then gone.
+            endpoints = endpoints.select_for_update(no_key=connection.features.has_select_for_no_key_update)
+        endpoints = list(endpoints)
         deliveries = [
             WebhookDelivery(endpoint=e, message=m, next_attempt_at=now, retry_until=m.created_at + RETRY_FOR, created_at=now)
             for m in messages
@@ -101,28 +102,24 @@ _http = urllib3.PoolManager(num_pools=100, maxsize=32, retries=False, timeout=ur
 KEEP_BODY = 64 * 1024  # an acknowledgement longer than this (or of unknown length) is not read: its connection is dropped
 
 
-def blocked_address(url: str) -> bool:
-    """True when the URL's host resolves to a private, loopback or link-local address and those are not allowed:
-    a shop's endpoint must not make the worker call the installation's own network."""
-    if settings.PARCELBACK_WEBHOOK_ALLOW_PRIVATE:
-        return False
-    try:
-        infos = socket.getaddrinfo(urlsplit(url).hostname, None)
-    except (OSError, UnicodeError):
-        return False  # the send itself will fail and be retried
-    return any(not ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in infos)
-
-
 def send(delivery: WebhookDelivery) -> tuple[int | None, str]:
-    """POST the signed message once; (status code, error text)."""
-    if blocked_address(delivery.endpoint.url):
-        return None, "blocked: the endpoint resolves to a private address"
+    """POST the signed message once, to the address checked for this very attempt; (status code, error text)."""
+    try:
+        target = egress.resolve(delivery.endpoint.url)
+    except egress.NotAllowed as refused:
+        return None, str(refused)
     message = delivery.message
     body = json.dumps(message.payload, ensure_ascii=False, separators=(",", ":")).encode()
-    headers = signing.headers(delivery.endpoint.secret, f"msg_{message.message_id.hex}", int(time.time()), body)
+    headers = signing.headers(
+        delivery.endpoint.signing_secrets(timezone.now()), f"msg_{message.message_id.hex}", int(time.time()), body
+    )
+    headers["host"] = target.host_header
     try:
-        response = _http.request(
-            "POST", delivery.endpoint.url, body=body, headers=headers, redirect=False, preload_content=False
+        # One pool per checked address (and, for TLS, host name): a kept-alive connection is to a checked address.
+        pool = _http.connection_from_host(target.address, port=target.port, scheme=target.scheme, pool_kwargs=target.tls)
+        response = pool.urlopen(
+            "POST", target.path, body=body, headers=headers, redirect=False, retries=False, preload_content=False,
+            assert_same_host=False,
         )
     except (urllib3.exceptions.HTTPError, OSError, ValueError) as error:
         return None, str(getattr(error, "reason", None) or error)[:300]
@@ -163,13 +160,18 @@ RECORDED = ["state", "last_status_code", "last_error", "leased_until", "delivere
 def attempt(delivery: WebhookDelivery) -> Outcome:
     """Send one leased delivery. No database work, so a sender thread needs no connection of its own."""
     started = time.monotonic()
-    status, error = send(delivery)
+    try:
+        status, error = send(delivery)
+    except Exception:  # a bug or a bad row (a secret that no longer unseals): one failed attempt, not a dead sender
+        logger.exception("webhook delivery %s could not be sent", delivery.pk)
+        status, error = None, "internal error"
     return Outcome(delivery, status, error, timezone.now(), int((time.monotonic() - started) * 1000))
 
 
 def record(outcomes: list[Outcome]) -> None:
     """Mark every outcome of a round in one transaction: delivered on 2xx, else retry later, or failed once the
-    retry window has passed. One commit per round, not per delivery: workers share the database's writes."""
+    retry window has passed. One commit per round, not per delivery: workers share the database's writes. Should
+    the batch fail for one bad row, each outcome is recorded on its own, so the others are not held up."""
     for outcome in outcomes:
         delivery = outcome.delivery
         delivery.last_status_code, delivery.last_error, delivery.leased_until = outcome.status, outcome.error, None
@@ -182,11 +184,32 @@ def record(outcomes: list[Outcome]) -> None:
             delivery.state = WebhookDelivery.State.FAILED
         else:
             delivery.next_attempt_at = retry_at
+    try:
+        _write(outcomes)
+    except OperationalError:
+        raise  # the database is busy: the caller records the same outcomes again
+    except Exception:
+        logger.exception("recording %s webhook outcomes failed; recording them one by one", len(outcomes))
+        for outcome in outcomes:
+            try:
+                _write([outcome])
+            except OperationalError:
+                raise
+            except Exception:  # left leased: sent again when the lease ends
+                logger.exception("recording webhook delivery %s failed", outcome.delivery.pk)
+
+
+def _write(outcomes: list[Outcome]) -> None:
+    """Only deliveries that still exist are written: their endpoint may have been deleted during the send. The
+    rows are locked in id order first, so a deletion under way is waited for (and one that comes later waits)."""
     with transaction.atomic():
-        WebhookDelivery.objects.bulk_update([o.delivery for o in outcomes], RECORDED)
+        ids = sorted(o.delivery.pk for o in outcomes)
+        alive = set(WebhookDelivery.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        kept = [o for o in outcomes if o.delivery.pk in alive]
+        WebhookDelivery.objects.bulk_update([o.delivery for o in kept], RECORDED)
         DeliveryAttempt.objects.bulk_create(
             DeliveryAttempt(delivery=o.delivery, at=o.at, status_code=o.status, error=o.error, duration_ms=o.duration_ms)
-            for o in outcomes
+            for o in kept
         )
 
 

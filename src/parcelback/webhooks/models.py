@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from parcelback.accounts.models import Organisation
+from parcelback.core.sealing import seal, unseal
 from parcelback.reverse_orders.models import EventKind
 
 
@@ -42,10 +43,15 @@ def event_type_of(kind: EventKind) -> str:
     return "reverse_order." + kind
 
 
-# Timeline kinds that are announced (every one today), and the webhook event type each one becomes.
-EVENT_TYPE_OF_KIND = {kind: event_type_of(kind) for kind in EventKind}
+# Timeline kinds that are announced, and the webhook event type each one becomes. Each wrong pickup code is on the
+# timeline but not announced (one announcement, handover_locked, when they lock the code).
+UNANNOUNCED_KINDS = {EventKind.HANDOVER_REFUSED}
+EVENT_TYPE_OF_KIND = {kind: event_type_of(kind) for kind in EventKind if kind not in UNANNOUNCED_KINDS}
 KIND_OF_EVENT_TYPE = {event_type: kind for kind, event_type in EVENT_TYPE_OF_KIND.items()}
 EVENT_TYPES = list(EVENT_TYPE_OF_KIND.values())
+
+
+SECRET_PURPOSE = "webhook-secret"
 
 
 class WebhookEndpointQuerySet(models.QuerySet):
@@ -64,8 +70,12 @@ class WebhookEndpoint(models.Model):
     # Empty means every event type.
     event_types = models.JSONField(default=list, blank=True)
     description = models.CharField(max_length=200, blank=True)
-    # "whsec_" + base64; kept because every delivery is signed with it, shown to the user once.
-    secret = models.CharField(max_length=100, editable=False)
+    # "whsec_" + base64, shown to the user once; kept because every delivery is signed with it, but only sealed
+    # (core.sealing, under a key derived from SECRET_KEY): a copy of the database alone cannot forge a webhook.
+    secret_sealed = models.TextField(editable=False)
+    # After a rotation the old secret keeps signing beside the new one until `previous_secret_until`.
+    previous_secret_sealed = models.TextField(editable=False, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -79,6 +89,20 @@ class WebhookEndpoint(models.Model):
 
     def wants(self, event_type: str) -> bool:
         return not self.event_types or event_type in self.event_types
+
+    @property
+    def secret(self) -> str:
+        """The current signing secret, unsealed (only the worker and the one-time answers need it)."""
+        return unseal(self.secret_sealed, purpose=SECRET_PURPOSE).decode()
+
+    @secret.setter
+    def secret(self, plain: str) -> None:
+        self.secret_sealed = seal(plain, purpose=SECRET_PURPOSE)
+
+    def signing_secrets(self, now) -> list[str]:
+        """The secrets a delivery is signed with now: the current one, and the previous one during its overlap."""
+        previous = self.previous_secret_sealed and self.previous_secret_until and self.previous_secret_until > now
+        return [self.secret] + ([unseal(self.previous_secret_sealed, purpose=SECRET_PURPOSE).decode()] if previous else [])
 
 
 class WebhookDelivery(models.Model):

@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictInt
 
 from parcelback.core.api import text
 
@@ -27,10 +27,19 @@ class EndpointOut(Schema):
     description: str
     is_active: bool
     created_at: datetime
+    previous_secret_expires_at: datetime | None = Field(
+        description="after a rotation: until then webhooks carry a signature with the previous secret too"
+    )
 
 
 class EndpointCreatedOut(EndpointOut):
     secret: str = Field(description="whsec_...: shown only now; verify the webhook-signature header with it")
+
+
+class RotateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    overlap_hours: StrictInt = Field(24, ge=0, le=168, description="how long the previous secret keeps signing (0: stop now)")
 
 
 class AttemptOut(Schema):

@@ -5,14 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from parcelback.core.console import go, page, paged, refusal_to_form
 from parcelback.core.errors import Code, Refused
+from parcelback.core.sealing import seal, unseal
 
 from . import selectors, services
 from .forms import EndpointForm, event_label
+from .models import SECRET_PURPOSE
 
 LOG_PAGE_SIZE = 50
 
@@ -47,9 +51,7 @@ def endpoints(request):
                 status = refused.http_status
                 refusal_to_form(form, refused)
             else:
-                # Shown once on the next page, then gone: only the worker reads it from the database again.
-                request.session["webhook_created"] = {"id": endpoint.pk, "secret": secret}
-                return redirect("webhooks:created")
+                return show_secret_once(request, endpoint, secret)
     rows = list(selectors.endpoints_for(actor=actor))
     for endpoint in rows:
         endpoint.event_labels = [event_label(t) for t in endpoint.event_types]
@@ -57,15 +59,44 @@ def endpoints(request):
     return page(request, "webhooks/endpoints.html", context, status=status)
 
 
+def show_secret_once(request, endpoint, secret: str, *, rotated: bool = False):
+    """To the page that shows a new secret once. The session keeps it only sealed until then: a session table
+    holds no plain `whsec_`."""
+    sealed = seal(secret, purpose=SECRET_PURPOSE)
+    request.session["webhook_created"] = {"id": endpoint.pk, "sealed": sealed, "rotated": rotated}
+    return go(request, reverse("webhooks:created"))
+
+
+@never_cache
 @login_required
 @require_GET
 def created(request):
-    """The new endpoint's signing secret, this once."""
+    """A new signing secret (of a new endpoint, or after a rotation), this once; never kept by a cache."""
     done = request.session.pop("webhook_created", None)
-    if not done:
+    if not done or "sealed" not in done:
         return redirect("webhooks:endpoints")
     endpoint = endpoint_or_404(request.actor, done["id"])
-    return page(request, "webhooks/created.html", {"endpoint": endpoint, "secret": done["secret"]})
+    secret = unseal(done["sealed"], purpose=SECRET_PURPOSE).decode()
+    context = {"endpoint": endpoint, "secret": secret, "rotated": done["rotated"]}
+    return page(request, "webhooks/created.html", context)
+
+
+@login_required
+def rotate_secret(request, endpoint_id: int):
+    """更换密钥, behind a confirmation: a new secret, shown once; the old one keeps signing for 24 hours."""
+    actor = request.actor
+    endpoint = endpoint_or_404(actor, endpoint_id)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            endpoint, secret = services.rotate_secret(actor=actor, endpoint_id=endpoint.pk)
+        except Refused as refused:
+            error, status = refused.message, refused.http_status
+        else:
+            return show_secret_once(request, endpoint, secret, rotated=True)
+    overlap_hours = int(services.ROTATION_OVERLAP.total_seconds() // 3600)
+    context = {"endpoint": endpoint, "error": error, "overlap_hours": overlap_hours}
+    return page(request, "webhooks/rotate.html", context, status=status)
 
 
 @login_required
@@ -101,6 +132,7 @@ def render_log(request, endpoint, *, error: str | None = None, status: int = 200
             **listed,
             "may_manage": may_manage(actor),
             "error": error,
+            "now": timezone.now(),
         },
         status=status,
     )

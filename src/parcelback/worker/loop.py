@@ -48,26 +48,40 @@ class Worker:
         last_sweep = float("-inf")
         while self.running:
             close_old_connections()
-            busy = False
-            try:
-                busy = bool(fan_out()) | bool(self.deliver(once=once))
-                if once:
-                    busy |= run_next_export()
-                elif self.export_running is None or self.export_running.done():
-                    self.export_running = self.exporter.submit(self.export_in_thread)
-                if once or time.monotonic() - last_sweep >= self.sweep_every:
-                    last_sweep = time.monotonic()
-                    done = sweep_deadlines()
-                    purge_expired()
-                    done |= prune_webhooks() | {"exports expired": expire_exports()}
-                    if any(done.values()):
-                        logger.info("sweep: %s", done)
-            except OperationalError as error:  # e.g. SQLite busy beyond its timeout: try again next round
-                logger.warning("worker round failed: %s", error)
+            # Each job on its own: one that fails (a bad row, a bug) is logged and the others still run this round.
+            busy = bool(self.guard("fan-out", fan_out, 0)) | bool(self.guard("delivery", self.deliver, 0, once=once))
+            if once:
+                busy |= bool(self.guard("export", run_next_export, False))
+            elif self.export_running is None or self.export_running.done():
+                self.export_running = self.exporter.submit(self.export_in_thread)
+            if once or time.monotonic() - last_sweep >= self.sweep_every:
+                last_sweep = time.monotonic()
+                self.sweep()
             if once:
                 break
             if not busy:
                 time.sleep(self.interval)
+
+    def sweep(self) -> None:
+        """The periodic jobs, each guarded like the rest."""
+        done = self.guard("deadline sweep", sweep_deadlines, {})
+        self.guard("idempotency purge", purge_expired, None)
+        done |= self.guard("webhook pruning", prune_webhooks, {})
+        done |= {"exports expired": self.guard("export expiry", expire_exports, 0)}
+        if any(done.values()):
+            logger.info("sweep: %s", done)
+
+    @staticmethod
+    def guard(name: str, job, failed, **kwargs):
+        """Run one job; on an error log it (with the traceback unless it is the database being busy) and answer
+        `failed`, so no tenant's row and no bug in one job can stop the worker for everyone."""
+        try:
+            return job(**kwargs)
+        except OperationalError as error:  # e.g. SQLite busy beyond its timeout: try again next round
+            logger.warning("worker job %s failed: %s", name, error)
+        except Exception:
+            logger.exception("worker job %s failed; the worker goes on", name)
+        return failed
 
     def deliver(self, *, once: bool) -> int:
         """Webhooks: a round in this thread, or (with senders) keep the pool busy, waiting at most `interval`."""
@@ -79,10 +93,9 @@ class Worker:
             return leased
         return self.senders.step(timeout=self.interval) or len(self.senders.sending)
 
-    @staticmethod
-    def export_in_thread() -> bool:
+    def export_in_thread(self) -> bool:
         try:
-            return run_next_export()
+            return self.guard("export", run_next_export, False)
         finally:
             connection.close()  # this thread's own connection
 

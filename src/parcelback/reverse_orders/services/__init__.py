@@ -9,7 +9,6 @@ from .export_jobs import start_export
 from .instructions import (
     Registered,
     confirm_destruction,
-    hash_pickup_code,
     register_pickup,
 )
 from .intake import (
@@ -17,15 +16,17 @@ from .intake import (
     NewLine,
     NewOrder,
     allocate_numbers,
+    check_new_orders,
     create_orders,
     deadline_days,
     record_arrival,
 )
 from .order_exceptions import comment_exception, raise_exception, resolve_exception
+from .pickup_codes import Reissued, hash_pickup_code, reissue_pickup_code
 
 __all__ = [
-    "REMINDER_DAYS", "Created", "NewLine", "NewOrder", "Registered", "allocate_numbers", "cancel", "comment_exception",
+    "REMINDER_DAYS", "Created", "NewLine", "NewOrder", "Registered", "allocate_numbers", "cancel", "check_new_orders", "comment_exception",
     "confirm_destruction", "create_orders", "deadline_days", "destroy", "flag_overdue", "forward", "hand_over",
     "hash_pickup_code", "raise_exception", "record_arrival", "register_pickup", "remind_deadlines",
-    "resolve_exception", "start_export",
+    "resolve_exception", "start_export", "Reissued", "reissue_pickup_code",
 ]

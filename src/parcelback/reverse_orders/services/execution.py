@@ -1,51 +1,64 @@
 """The provider carries the instruction out: handover against the pickup code, forwarding, destruction with
-evidence; or cancels an order created in error."""
+evidence; or cancels an order created in error. A caller's `precondition` (the API's If-Match) is checked on
+the order as locked, inside the action's transaction."""
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 
 from parcelback.accounts.actors import Actor
 from parcelback.core.errors import Code, Refused
+from parcelback.core.text import is_blank
 
 from ..models import (
     EventKind,
     EvidenceFile,
     Execution,
-    PickupRegistration,
     ReverseOrder,
 )
-from .instructions import hash_pickup_code
+from .pickup_codes import check_pickup_code
 from .steps import Action, move, one, record, user_id_of
 
 
-def hand_over(*, actor: Actor, number: str, pickup_code: str, handed_to: str) -> ReverseOrder:
-    """The picker presents the pickup code; a wrong code changes nothing."""
-    if not handed_to.strip():
-        raise Refused(Code.INVALID, field="handed_to", errors={"handed_to": "required"})
+def hand_over(
+    *, actor: Actor, number: str, pickup_code: str, handed_to: str, precondition: Callable[[ReverseOrder], None] | None = None
+) -> ReverseOrder:
+    """The picker presents the pickup code. A wrong code hands nothing over, but the attempt is committed (on the
+    timeline, counted towards the lock) before the refusal is raised."""
+    # A missing code is a slip, not a guess: refused before anything is counted.
+    errors = {name: "required" for name, value in (("pickup_code", pickup_code or ""), ("handed_to", handed_to)) if is_blank(value)}
+    if errors:
+        raise Refused(Code.INVALID, field=next(iter(errors)), errors=errors)
     now = timezone.now()
     with transaction.atomic():
         order = one(actor, number, Action.HAND_OVER)
-        expected = PickupRegistration.objects.get(order=order).pickup_code_hash
-        if not constant_time_compare(expected, hash_pickup_code(pickup_code or "")):
-            raise Refused(Code.PICKUP_CODE_MISMATCH, field="pickup_code")
-        move([order], Action.HAND_OVER, now=now)
-        Execution.objects.create(
-            order=order, kind=Execution.Kind.HANDOVER, handed_to=handed_to.strip(), executed_by_id=user_id_of(actor), created_at=now
-        )
-        record([order], EventKind.HANDED_OVER, actor, {"handed_to": handed_to.strip()}, now=now)
+        if precondition:
+            precondition(order)
+        refusal = check_pickup_code(actor=actor, order=order, code=pickup_code, handed_to=handed_to, now=now)
+        if refusal is None:
+            move([order], Action.HAND_OVER, now=now)
+            Execution.objects.create(
+                order=order, kind=Execution.Kind.HANDOVER, handed_to=handed_to.strip(), executed_by_id=user_id_of(actor), created_at=now
+            )
+            record([order], EventKind.HANDED_OVER, actor, {"handed_to": handed_to.strip()}, now=now)
+    if refusal is not None:
+        raise refusal  # after the commit: the wrong attempt stays on record, nothing was handed over
     return order
 
 
-def forward(*, actor: Actor, number: str, carrier: str, tracking_number: str) -> ReverseOrder:
+def forward(
+    *, actor: Actor, number: str, carrier: str, tracking_number: str, precondition: Callable[[ReverseOrder], None] | None = None
+) -> ReverseOrder:
     """The provider shipped the parcel to the registered address."""
-    errors = {name: "required" for name, value in (("carrier", carrier), ("tracking_number", tracking_number)) if not value.strip()}
+    errors = {name: "required" for name, value in (("carrier", carrier), ("tracking_number", tracking_number)) if is_blank(value)}
     if errors:
         raise Refused(Code.INVALID, field=next(iter(errors)), errors=errors)
     now = timezone.now()
     with transaction.atomic():
         order = one(actor, number, Action.FORWARD)
+        if precondition:
+            precondition(order)
         move([order], Action.FORWARD, now=now)
         data = {"carrier": carrier.strip(), "tracking_number": tracking_number.strip()}
         Execution.objects.create(order=order, kind=Execution.Kind.FORWARD, executed_by_id=user_id_of(actor), created_at=now, **data)
@@ -89,7 +102,10 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-def destroy(*, actor: Actor, number: str, destroyed_at: datetime | None, method: str, evidence: list) -> ReverseOrder:
+def destroy(
+    *, actor: Actor, number: str, destroyed_at: datetime | None, method: str, evidence: list,
+    precondition: Callable[[ReverseOrder], None] | None = None,
+) -> ReverseOrder:
     """The provider destroyed the parcel: when, how, and files that prove it."""
     now = timezone.now()
     errors = {}
@@ -97,7 +113,7 @@ def destroy(*, actor: Actor, number: str, destroyed_at: datetime | None, method:
         errors["destroyed_at"] = "required"
     elif destroyed_at > now + timedelta(minutes=5):
         errors["destroyed_at"] = "in_future"
-    if not method.strip():
+    if is_blank(method):
         errors["method"] = "required"
     kinds = [_sniff(_head(upload)) for upload in evidence]
     if problem := _evidence_problem(evidence, kinds):
@@ -106,6 +122,8 @@ def destroy(*, actor: Actor, number: str, destroyed_at: datetime | None, method:
         raise Refused(Code.INVALID, field=next(iter(errors)), errors=errors)
     with transaction.atomic():
         order = one(actor, number, Action.DESTROY)
+        if precondition:
+            precondition(order)
         move([order], Action.DESTROY, now=now)
         execution = Execution.objects.create(
             order=order,
@@ -122,13 +140,15 @@ def destroy(*, actor: Actor, number: str, destroyed_at: datetime | None, method:
     return order
 
 
-def cancel(*, actor: Actor, number: str, reason: str) -> ReverseOrder:
+def cancel(*, actor: Actor, number: str, reason: str, precondition: Callable[[ReverseOrder], None] | None = None) -> ReverseOrder:
     """Withdraw an order created in error, before the merchant gave any instruction."""
-    if not reason.strip():
+    if is_blank(reason):
         raise Refused(Code.INVALID, field="reason", errors={"reason": "required"})
     now = timezone.now()
     with transaction.atomic():
         order = one(actor, number, Action.CANCEL)
+        if precondition:
+            precondition(order)
         move([order], Action.CANCEL, now=now)
         record([order], EventKind.CANCELLED, actor, {"reason": reason.strip()}, now=now)
     return order

@@ -1,12 +1,10 @@
 """The merchant's instructions: 登记提货 (self-pickup with a one-time code, or forwarding) and the
 irreversible 确认销毁."""
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from parcelback.accounts.actors import Actor
 from parcelback.core.errors import Code, Refused
@@ -19,6 +17,7 @@ from ..models import (
     PickupRegistration,
     ReverseOrder,
 )
+from .pickup_codes import hash_pickup_code, issue_code, new_pickup_code
 from .steps import Action, move, record, take, user_id_of
 
 
@@ -28,17 +27,13 @@ class Registered:
     pickup_code: str | None  # shown once to the merchant for a self-pickup batch; only its hash is kept
 
 
-def hash_pickup_code(code: str) -> str:
-    return salted_hmac("parcelback.pickup-code", code.strip()).hexdigest()
-
-
 def register_pickup(*, actor: Actor, numbers: list[str], details: batch.PickupDetails) -> Registered:
     """登记提货: one method and one set of details for every order; a self-pickup batch gets one pickup code."""
     now = timezone.now()
     if problems := batch.detail_problems(details, now=now):
         raise Refused(Code.INVALID, field=next(iter(problems)), errors=problems)
     user_id = user_id_of(actor)
-    code = f"{secrets.randbelow(10**6):06d}" if details.method == PickupMethod.SELF_PICKUP else None
+    code = new_pickup_code() if details.method == PickupMethod.SELF_PICKUP else None
     with transaction.atomic():
         orders = take(actor, numbers, Action.REGISTER_PICKUP, method=details.method)
         move(orders, Action.REGISTER_PICKUP, now=now, pickup_method=details.method)
@@ -53,8 +48,11 @@ def register_pickup(*, actor: Actor, numbers: list[str], details: batch.PickupDe
             }
         if fw:
             fields |= {name: str(value).strip() for name, value in vars(fw).items()}
+        # The batch shares one issued code: wrong codes tried at handover count against all its orders together.
+        issued = issue_code(user_id=user_id, now=now) if code else None
         PickupRegistration.objects.bulk_create(
-            PickupRegistration(order=o, registered_by_id=user_id, created_at=now, **fields) for o in orders
+            PickupRegistration(order=o, registered_by_id=user_id, created_at=now, pickup_code=issued, **fields)
+            for o in orders
         )
         shown = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in fields.items() if k != "pickup_code_hash"}
         record(orders, EventKind.PICKUP_REGISTERED, actor, shown, now=now)

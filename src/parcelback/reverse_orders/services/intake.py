@@ -5,13 +5,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from parcelback.accounts.actors import Actor
 from parcelback.accounts.models import Organisation, Role, Warehouse
 from parcelback.core.errors import Code, Refused
+from parcelback.core.text import is_blank
 
 from .. import batch, selectors
 from ..models import (
@@ -89,7 +90,7 @@ def _validate_new(actor: Actor, items: list[NewOrder]) -> tuple[dict, dict, dict
         def bad(name: str, problem: str) -> None:
             errors.setdefault(f"orders[{index}].{name}", problem)
 
-        if not item.external_ref.strip():
+        if is_blank(item.external_ref):
             bad("external_ref", "required")
         elif item.external_ref in refs:
             bad("external_ref", "duplicate_in_batch")
@@ -102,16 +103,19 @@ def _validate_new(actor: Actor, items: list[NewOrder]) -> tuple[dict, dict, dict
             bad("reverse_type", "invalid_choice")
         if item.business_mode not in BusinessMode.values:
             bad("business_mode", "invalid_choice")
-        if not item.owner_id.strip() or not item.owner_name.strip():
+        if is_blank(item.owner_id) or is_blank(item.owner_name):
             bad("owner", "required")
         if not item.lines:
             bad("lines", "required")
         for n, line in enumerate(item.lines):
-            if not (line.goods_id.strip() and line.goods_name.strip() and line.product_id.strip() and line.product_name.strip()):
+            if any(is_blank(text) for text in (line.goods_id, line.goods_name, line.product_id, line.product_name)):
                 bad(f"lines[{n}]", "required")
             if line.quantity < 1:
                 bad(f"lines[{n}].quantity", "must_be_positive")
     return shops, warehouses, errors
+
+
+CREATE_ATTEMPTS = 3
 
 
 def create_orders(*, actor: Actor, orders: list[NewOrder], now: datetime | None = None) -> list[Created]:
@@ -120,6 +124,21 @@ def create_orders(*, actor: Actor, orders: list[NewOrder], now: datetime | None 
         raise Refused(Code.NOT_PERMITTED)
     batch.check_size([o.external_ref for o in orders])
     now = now or timezone.now()
+    attempts = CREATE_ATTEMPTS
+    while True:
+        try:
+            return _create(actor, orders, now)
+        except IntegrityError:
+            # Another request created one of these external references between our read and our insert (the
+            # unique constraint caught it and our savepoint is rolled back): read again, and answer that order,
+            # as a resend one second later would be answered.
+            attempts -= 1
+            if not attempts:
+                raise
+
+
+def _create(actor: Actor, orders: list[NewOrder], now: datetime) -> list[Created]:
+    """One attempt, in its own transaction (a savepoint inside the caller's)."""
     with transaction.atomic():
         shops, warehouses, errors = _validate_new(actor, orders)
         if errors:
@@ -132,7 +151,7 @@ def create_orders(*, actor: Actor, orders: list[NewOrder], now: datetime | None 
             )
         }
         fresh = [o for o in orders if (providers[o.warehouse], o.external_ref) not in existing]
-        owners = _owners(fresh)
+        owners = _owners(fresh, shops)
         days = deadline_days()
         numbers = allocate_numbers(len(fresh), timezone.localdate(now)) if fresh else []
         new_orders = [
@@ -142,7 +161,7 @@ def create_orders(*, actor: Actor, orders: list[NewOrder], now: datetime | None 
                 shop=shops[item.shop],
                 provider_id=providers[item.warehouse],
                 warehouse=warehouses[item.warehouse],
-                owner=owners[item.owner_id],
+                owner=owners[(item.shop, item.owner_id)],
                 reverse_type=item.reverse_type,
                 business_mode=item.business_mode,
                 sales_return_no=item.sales_return_no,
@@ -175,14 +194,30 @@ def create_orders(*, actor: Actor, orders: list[NewOrder], now: datetime | None 
     ]
 
 
-def _owners(items: list[NewOrder]) -> dict[str, CargoOwner]:
-    names = {i.owner_id: i.owner_name for i in items}
-    known = {o.external_id: o for o in CargoOwner.objects.filter(external_id__in=names)}
-    missing = [CargoOwner(external_id=k, name=v) for k, v in names.items() if k not in known]
-    CargoOwner.objects.bulk_create(missing, ignore_conflicts=True)
+def _owners(items: list[NewOrder], shops: dict[str, Organisation]) -> dict[tuple[str, str], CargoOwner]:
+    """Each order's cargo owner, found or created within its own shop (owner IDs are the shop's own). An owner
+    keeps the name it was first given: a later order never renames it (one provider cannot rewrite what the
+    shop's other orders show); the admin corrects a name."""
+    names: dict[tuple[str, str], str] = {}
+    for item in items:
+        names.setdefault((item.shop, item.owner_id), item.owner_name)
+
+    codes = {shop.pk: code for code, shop in shops.items()}
+
+    def known() -> dict[tuple[str, str], CargoOwner]:
+        found = CargoOwner.objects.filter(shop_id__in=codes, external_id__in={owner_id for _code, owner_id in names})
+        return {(codes[owner.shop_id], owner.external_id): owner for owner in found}
+
+    owners = known()
+    missing = [
+        CargoOwner(shop=shops[code], external_id=owner_id, name=name)
+        for (code, owner_id), name in names.items()
+        if (code, owner_id) not in owners
+    ]
     if missing:
-        known = {o.external_id: o for o in CargoOwner.objects.filter(external_id__in=names)}
-    return known
+        CargoOwner.objects.bulk_create(missing, ignore_conflicts=True)
+        owners = known()
+    return owners
 
 
 def record_arrival(*, actor: Actor, numbers: list[str], at: datetime | None = None) -> list[ReverseOrder]:
@@ -207,3 +242,9 @@ def record_arrival(*, actor: Actor, numbers: list[str], at: datetime | None = No
             ReverseOrder.objects.filter(pk__in=pks).update(instruction_deadline=_deadline(reverse_type, at, days))
         record(orders, EventKind.ARRIVED, actor, {"arrived_at": at.isoformat()}, now=now)
     return orders
+
+
+def check_new_orders(*, actor: Actor, orders: list[NewOrder]) -> dict[str, str]:
+    """The problems `create_orders` would refuse these orders with (field path → problem), writing nothing: an
+    import reports them together with the file's own problems, in one pass."""
+    return _validate_new(actor, orders)[2] if orders else {}

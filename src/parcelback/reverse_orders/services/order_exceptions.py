@@ -1,11 +1,14 @@
 """Exceptions (异常) beside the status: raised by the warehouse or the system, discussed by both sides,
-resolved with a note."""
+resolved with a note. A caller's `precondition` (the API's If-Match) is checked on the order as locked, inside
+the action's transaction."""
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
 
 from parcelback.accounts.actors import Actor
 from parcelback.core.errors import Code, Refused
+from parcelback.core.text import is_blank
 
 from ..models import (
     EventKind,
@@ -17,18 +20,22 @@ from ..models import (
 from .steps import Action, one, record, user_id_of
 
 
-def raise_exception(*, actor: Actor, number: str, type: str, description: str) -> OrderException:
+def raise_exception(
+    *, actor: Actor, number: str, type: str, description: str, precondition: Callable[[ReverseOrder], None] | None = None
+) -> OrderException:
     """The warehouse (or the system, e.g. for an overdue order) reports a problem with a parcel."""
     errors = {}
     if type not in OrderException.Type.values:
         errors["type"] = "invalid_choice"
-    if not description.strip():
+    if is_blank(description):
         errors["description"] = "required"
     if errors:
         raise Refused(Code.INVALID, field=next(iter(errors)), errors=errors)
     now = timezone.now()
     with transaction.atomic():
         order = one(actor, number, Action.RAISE_EXCEPTION)
+        if precondition:
+            precondition(order)
         moved = ReverseOrder.objects.filter(pk=order.pk).exclude(exception_state=ExceptionState.PENDING).update(
             exception_state=ExceptionState.PENDING, updated_at=now
         )
@@ -51,13 +58,17 @@ def _open_exception(order: ReverseOrder, exception_id: int) -> OrderException:
     return exception
 
 
-def comment_exception(*, actor: Actor, number: str, exception_id: int, body: str) -> ExceptionComment:
+def comment_exception(
+    *, actor: Actor, number: str, exception_id: int, body: str, precondition: Callable[[ReverseOrder], None] | None = None
+) -> ExceptionComment:
     """Either side adds to the exception's thread."""
-    if not body.strip():
+    if is_blank(body):
         raise Refused(Code.INVALID, field="body", errors={"body": "required"})
     now = timezone.now()
     with transaction.atomic():
         order = one(actor, number, Action.COMMENT_EXCEPTION)
+        if precondition:
+            precondition(order)
         exception = _open_exception(order, exception_id)
         comment = ExceptionComment.objects.create(exception=exception, author_id=user_id_of(actor), body=body.strip(), created_at=now)
         ReverseOrder.objects.filter(pk=order.pk).update(updated_at=now)
@@ -66,13 +77,17 @@ def comment_exception(*, actor: Actor, number: str, exception_id: int, body: str
     return comment
 
 
-def resolve_exception(*, actor: Actor, number: str, exception_id: int, note: str) -> OrderException:
+def resolve_exception(
+    *, actor: Actor, number: str, exception_id: int, note: str, precondition: Callable[[ReverseOrder], None] | None = None
+) -> OrderException:
     """The merchant or provider closes the exception with a note; the order's status is untouched."""
-    if not note.strip():
+    if is_blank(note):
         raise Refused(Code.INVALID, field="note", errors={"note": "required"})
     now = timezone.now()
     with transaction.atomic():
         order = one(actor, number, Action.RESOLVE_EXCEPTION)
+        if precondition:
+            precondition(order)
         exception = _open_exception(order, exception_id)
         closed = OrderException.objects.filter(pk=exception.pk, is_open=True).update(
             is_open=False, resolved_by_id=user_id_of(actor), resolved_at=now, resolution_note=note.strip()

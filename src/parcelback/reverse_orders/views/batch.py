@@ -7,14 +7,31 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from parcelback.core.console import go, page, refusal_to_form
 from parcelback.core.errors import Refused
+from parcelback.core.sealing import seal, unseal
 
 from .. import batch, forms, selectors, services
 from ..models import PickupMethod
 from . import Action, refused_list, requested_numbers
+
+CODE_SEAL = "pickup-code"
+
+
+def sealed_code(code: str | None) -> str | None:
+    """A pickup code as the session may hold it until the one page showing it is opened: sealed, never plain."""
+    return seal(code, purpose=CODE_SEAL) if code else None
+
+
+def unsealed_code(sealed: str | None) -> str | None:
+    """The code again, for the page that shows it once; None if it was not sealed here (or under a retired key)."""
+    try:
+        return unseal(sealed, purpose=CODE_SEAL).decode() if sealed else None
+    except ValueError:
+        return None
 
 
 @login_required
@@ -36,7 +53,7 @@ def batch_pickup(request):
                 request.session["pickup_done"] = {
                     "numbers": [o.number for o in result.orders],
                     "method": form.cleaned_data["method"],
-                    "code": result.pickup_code,
+                    "sealed_code": sealed_code(result.pickup_code),
                 }
                 return go(request, reverse("orders:pickup_done"))
         else:
@@ -71,13 +88,15 @@ def batch_pickup(request):
 
 @login_required
 @require_GET
+@never_cache
 def pickup_done(request):
-    """The result of a registration, shown once: the pickup code is not kept anywhere readable."""
+    """The result of a registration, shown once (and never cached): the code is not kept anywhere readable."""
     done = request.session.pop("pickup_done", None)
     if not done:
         return redirect("orders:list")
     orders = selectors.orders_among(actor=request.actor, numbers=done["numbers"])
-    return page(request, "reverse_orders/pickup_done.html", {"done": done, "orders": orders})
+    context = {"done": done, "code": unsealed_code(done.get("sealed_code")), "orders": orders}
+    return page(request, "reverse_orders/pickup_done.html", context)
 
 
 @login_required

@@ -1,24 +1,22 @@
 """One order: every field, its registration, execution, exceptions and timeline, and the forms of the actions
-legal now (the provider's execution, cancelling, exceptions)."""
-import logging
-
+legal now (the provider's execution, cancelling, exceptions, the merchant's new pickup code)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from parcelback.accounts.models import Role
-from parcelback.core.console import page, refusal_to_form
+from parcelback.core.console import go, page, refusal_to_form
 from parcelback.core.errors import Code, Refused
 
-from .. import forms, services, states
+from .. import forms, selectors, services, states
 from ..timeline import label_events
 from . import Action, order_or_404, with_days
-
-log = logging.getLogger("parcelback.console")
-
+from .batch import sealed_code, unsealed_code
 
 ACTION_FORMS = {
     Action.HAND_OVER: ("handover_form", forms.HandOverForm),
@@ -39,7 +37,8 @@ def render_detail(request, order, bound: dict | None = None, *, status: int = 20
     for action, (name, form_class) in ACTION_FORMS.items():
         context[name] = form_class()
     context.update(bound or {})
-    context["registration"] = getattr(order, "registration", None) if order.pickup_method else None
+    context["registration"] = registration = getattr(order, "registration", None) if order.pickup_method else None
+    context["pickup_code"] = registration.pickup_code if registration and registration.pickup_code_id else None
     execution = getattr(order, "execution", None) if order.status in states.TERMINAL else None
     context["execution"] = execution
     context["evidence"] = list(execution.evidence.all()) if execution else []
@@ -68,8 +67,6 @@ def detail_action(request, number: str, action: Action, run, *, success: str):
         except Refused as refused:
             if refused.code == Code.NOT_FOUND:
                 raise Http404 from None
-            if refused.code == Code.PICKUP_CODE_MISMATCH:
-                log.warning("pickup code mismatch: order %s, user %s", order.number, actor.username)
             refusal_to_form(form, refused)
             context = {name: form, "open_form": name, "action_error": refused.message}
             return render_detail(request, order, context, status=refused.http_status)
@@ -88,6 +85,42 @@ def hand_over(request, number: str):
         ),
         success=_("已交付提货,状态:已提货"),
     )
+
+
+@login_required
+@require_POST
+def reissue_pickup_code(request, number: str):
+    """重新生成提货码, behind a confirmation: the old code stops working; the new one waits sealed in the session
+    for the one page that shows it."""
+    actor = request.actor
+    order = order_or_404(actor, number)
+    try:
+        if request.POST.get("confirm") != "1":
+            raise Refused(Code.CONFIRMATION_REQUIRED, field="confirm")
+        reissued = services.reissue_pickup_code(actor=actor, number=order.number)
+    except Refused as refused:
+        if refused.code == Code.NOT_FOUND:
+            raise Http404 from None
+        context = {"open_form": "reissue_form", "action_error": refused.message}
+        return render_detail(request, order, context, status=refused.http_status)
+    request.session[f"pickup_code_reissued:{order.number}"] = {
+        "numbers": [o.number for o in reissued.orders],
+        "sealed_code": sealed_code(reissued.pickup_code),
+    }
+    return go(request, reverse("orders:pickup_code_reissued", args=[order.number]))
+
+
+@login_required
+@require_GET
+@never_cache
+def pickup_code_reissued(request, number: str):
+    """The new pickup code, shown once and never cached."""
+    done = request.session.pop(f"pickup_code_reissued:{number}", None)
+    if not done:
+        return redirect("orders:detail", number=number)
+    orders = selectors.orders_among(actor=request.actor, numbers=done["numbers"])
+    context = {"number": number, "code": unsealed_code(done["sealed_code"]), "orders": orders}
+    return page(request, "reverse_orders/pickup_code_reissued.html", context)
 
 
 @login_required
@@ -170,4 +203,16 @@ def evidence(request, number: str, evidence_id: int):
     found = [e for e in (execution.evidence.all() if execution else []) if e.pk == evidence_id]
     if not found:
         raise Http404
-    return FileResponse(found[0].file.open("rb"), content_type=found[0].content_type)
+    # Images show inline; a PDF (or anything else) is only downloaded, never rendered in the console's origin,
+    # and the browser must not second-guess the type.
+    item = found[0]
+    inline = item.content_type in INLINE_EVIDENCE_TYPES
+    name = item.file.name.rsplit("/", 1)[-1]
+    response = FileResponse(
+        item.file.open("rb"), content_type=item.content_type, as_attachment=not inline, filename=name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+INLINE_EVIDENCE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})

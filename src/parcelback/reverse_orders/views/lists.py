@@ -3,9 +3,12 @@ worker when large)."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import OperationalError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from parcelback.accounts import selectors as account_selectors
@@ -87,13 +90,32 @@ def export(request, fmt: str):
     if fmt not in exports.FORMATS:
         raise Http404
     filterset = selectors.order_list(actor=request.actor, params=request.GET)
-    total = filterset.qs.count()
-    if total > settings.PARCELBACK_EXPORT_STREAM_MAX:
-        context = {"fmt": fmt, "total": total, "params": request.GET.urlencode(), "back": request.GET.urlencode()}
-        return page(request, "reverse_orders/export_start.html", context)
-    if fmt == "xlsx":
-        return exports.xlsx_response(filterset.qs)
-    return exports.csv_response(filterset.qs)
+    if filterset.errors:  # e.g. an impossible date: the list shows which filter is wrong, next to it
+        return redirect(f"{reverse('orders:list')}?{request.GET.urlencode()}")
+    try:
+        total = filterset.qs.count()
+        if total > settings.PARCELBACK_EXPORT_STREAM_MAX:
+            context = {"fmt": fmt, "total": total, "params": request.GET.urlencode(), "back": request.GET.urlencode()}
+            return page(request, "reverse_orders/export_start.html", context)
+        # Both run their first query here, so a failure is answered below rather than breaking a started download.
+        if fmt == "xlsx":
+            return exports.xlsx_response(filterset.qs)
+        return exports.csv_response(filterset.qs)
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        return export_later(request, fmt)
+
+
+def export_later(request, fmt: str):
+    """SQLite was busy with a writer ("database is locked"): the worker writes the file instead, and the user
+    follows its progress, rather than meeting a 500."""
+    job = services.start_export(
+        actor=request.actor, params=request.GET.urlencode(), fmt=fmt,
+        language=request.LANGUAGE_CODE, time_zone=timezone.get_current_timezone_name(),
+    )
+    messages.info(request, _("数据库繁忙,已转为后台导出,完成后可在本页下载。"))
+    return redirect("orders:export_job", job_id=job.pk)
 
 
 @login_required

@@ -7,15 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from parcelback.accounts import selectors as account_selectors
-from parcelback.core.console import page, paged, refusal_rows, refusal_to_form
+from parcelback.core.console import item_errors, page, paged, refusal_to_form
 from parcelback.core.errors import Refused
 
-from .. import forms, selectors, services, states
+from .. import forms, imports, selectors, services, states
 from ..filters import split_numbers
 from . import Action, may, order_or_404, refused_list, with_days
 
@@ -27,7 +27,7 @@ def queue(request):
     """The warehouse's work queue, a scan box and bulk arrival."""
     actor = request.actor
     tab = request.GET.get("tab") or "not_arrived"
-    scan = request.GET.get("q", "").strip()
+    scan = request.GET.get("q", "").replace("\x00", "").strip()  # no number holds a NUL (the database refuses it)
     found = None
     if scan:
         found = selectors.find_by_any_number(actor=actor, text=scan)
@@ -96,7 +96,7 @@ def create_order(request):
     """新建逆向管理单 by hand: one order, its goods lines."""
     actor = request.actor
     warehouses = account_selectors.own_warehouses(actor=actor)
-    form = forms.OrderForm(request.POST or None, warehouses=warehouses)
+    form = forms.OrderForm(request.POST or None, warehouses=warehouses, shops=account_selectors.shop_choices())
     lines = forms.LineFormSet(request.POST or None, prefix="lines")
     status = 200
     if request.method == "POST":
@@ -131,41 +131,48 @@ def import_template(request):
     response["Content-Disposition"] = 'attachment; filename="reverse-orders-template.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(forms.CSV_COLUMNS)
+    writer.writerow(imports.COLUMNS)
     writer.writerows(TEMPLATE_ROWS)
     return response
 
 
+def _import_problems(actor, orders, first_lines, problems) -> list[tuple[int, str]]:
+    """The file's own problems and those the service would refuse its orders with, together, in line order."""
+    for index, field, problem in item_errors(services.check_new_orders(actor=actor, orders=orders)):
+        problems.append((0 if index is None else first_lines[index], imports.problem_message(field, problem)))
+    return sorted(problems, key=lambda p: p[0])
+
+
 @login_required
 def import_orders(request):
-    """批量导入 from CSV: every row checked first; one bad row and nothing is created."""
+    """批量导入 from XLSX or CSV: every row checked first, every problem reported at once; one bad row and nothing
+    is created. Afterwards the list shows exactly the orders created."""
     actor = request.actor
-    form = forms.CsvUploadForm(request.POST or None, request.FILES or None)
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
     problems: list[tuple[int, str]] = []
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            orders, first_lines, problems = forms.parse_orders_csv(form.cleaned_data["file"])
+            orders, first_lines, problems = imports.parse(form.cleaned_data["file"])
+            problems = _import_problems(actor, orders, first_lines, problems)
             if not problems:
                 try:
                     created = services.create_orders(actor=actor, orders=orders)
                 except Refused as refused:
                     status = refused.http_status
-                    problems = [
-                        (0 if index is None else first_lines[index], f"{field}: {message}" if field else message)
-                        for index, field, message in refusal_rows(refused)
-                    ]
+                    problems = [(0, refused.message)]
                 else:
                     new = sum(c.created for c in created)
                     messages.success(
                         request,
                         _("导入完成:新建 %(new)s 条,已存在 %(old)s 条") % {"new": new, "old": len(created) - new},
                     )
-                    return redirect("orders:queue")
+                    numbers = ",".join(c.order.number for c in created)
+                    return redirect(f"{reverse('orders:list')}?{urlencode({'number_type': 'number', 'numbers': numbers})}")
     return page(
         request,
         "reverse_orders/import.html",
-        {"form": form, "problems": problems, "columns": forms.CSV_COLUMNS},
+        {"form": form, "problems": problems, "columns": [str(label) for label in imports.COLUMNS.values()]},
         status=status,
     )

@@ -16,6 +16,36 @@
     if (!used) filters.open = false;
   }
 
+  // "返回上一页" on error pages: back where the user came from (the home link beside it works without history).
+  document.addEventListener("click", (e) => {
+    if (e.target.closest("[data-history-back]")) { e.preventDefault(); history.back(); }
+  });
+
+  // 新建逆向管理单: goods lines added and removed freely (the formset's TOTAL_FORMS follows). Without the script
+  // the form keeps its fixed empty rows, which are ignored when left blank.
+  const lines = document.querySelector("[data-formset=lines]");
+  const template = document.getElementById("line-template");
+  const addLine = document.querySelector("[data-add-line]");
+  if (lines && template && addLine) {
+    const total = document.querySelector("input[name=lines-TOTAL_FORMS]");
+    const max = Number(document.querySelector("input[name=lines-MAX_NUM_FORMS]").value) || 20;
+    addLine.hidden = false;
+    addLine.addEventListener("click", () => {
+      if (Number(total.value) >= max) return;
+      lines.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, total.value));
+      total.value = Number(total.value) + 1;
+      lines.lastElementChild.querySelector("input").focus();
+    });
+    // A removed line is emptied and hidden: left unchanged, the formset ignores it, so numbering stays intact.
+    lines.addEventListener("click", (e) => {
+      const button = e.target.closest("[data-remove-line]");
+      if (!button) return;
+      const row = button.closest("[data-line]");
+      row.querySelectorAll("input").forEach((input) => { input.value = input.defaultValue = input.name.endsWith("quantity") ? "1" : ""; });
+      row.hidden = true;
+    });
+  }
+
   const dialog = document.getElementById("dialog");
   const content = dialog && dialog.querySelector(".dialog-content");
 

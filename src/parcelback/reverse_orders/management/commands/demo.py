@@ -24,6 +24,12 @@ WAREHOUSES = [
     ("sydney", "悉尼集货仓", "provider1", "Mascot NSW 2020, Australia"),
     ("los-angeles", "洛杉矶集货仓", "provider2", "Carson, CA 90746, USA"),
 ]
+# What a picker needs to collect a parcel: opening hours (local time) and a phone at the warehouse.
+WAREHOUSE_CONTACTS = {
+    "tokyo": ("周一至周六 9:00–18:00(日本时间)", "+81 3 5500 1234"),
+    "sydney": ("周一至周五 8:30–17:00(悉尼时间)", "+61 2 9700 5678"),
+    "los-angeles": ("Mon–Fri 9:00–17:00 (PT)", "+1 310 555 0142"),
+}
 OWNERS = [
     ("OWN-1001", "花王株式会社", BusinessMode.CONSIGNMENT),
     ("OWN-1002", "Swisse Wellness", BusinessMode.CONSIGNMENT_SALE),
@@ -85,7 +91,11 @@ class Command(BaseCommand):
         for code, name in PROVIDERS:
             orgs[code], _ = Organisation.objects.get_or_create(code=code, defaults={"name": name, "kind": "provider"})
         for code, name, provider, address in WAREHOUSES:
-            Warehouse.objects.get_or_create(code=code, defaults={"name": name, "provider": orgs[provider], "address": address})
+            hours, phone = WAREHOUSE_CONTACTS[code]
+            Warehouse.objects.get_or_create(
+                code=code,
+                defaults={"name": name, "provider": orgs[provider], "address": address, "opening_hours": hours, "contact_phone": phone},
+            )
         User = get_user_model()
         users = {}
         for username, org, role in USERS:

@@ -33,6 +33,7 @@ from parcelback.reverse_orders.models import (
 from parcelback.reverse_orders.services import allocate_numbers
 
 SHOPS, PROVIDERS, WAREHOUSES_PER_PROVIDER = 50, 5, 4
+OWNERS_PER_SHOP = 12
 CHUNK = 5000
 PICKUP_FATES = [
     (Status.AWAITING_INSTRUCTION, 35), (Status.AWAITING_PICKUP, 20), (Status.PICKED_UP, 20),
@@ -90,11 +91,19 @@ class Command(BaseCommand):
                         code=f"gen-wh-{p}-{w}", defaults={"name": f"生成集货仓{p}-{w}", "provider": provider}
                     )[0]
                 )
+        # Cargo owners belong to a shop: each shop has its own OWNERS_PER_SHOP (the same IDs at every shop).
         modes = list(BusinessMode)
-        owners = [
-            (CargoOwner.objects.get_or_create(external_id=f"GEN-OWN-{i:03d}", defaults={"name": f"生成货主{i:03d}"})[0], modes[i % 3])
-            for i in range(60)
-        ]
+        CargoOwner.objects.bulk_create(
+            [
+                CargoOwner(shop=shop, external_id=f"GEN-OWN-{i:03d}", name=f"生成货主{i:03d}")
+                for shop in shops
+                for i in range(OWNERS_PER_SHOP)
+            ],
+            ignore_conflicts=True,
+        )
+        owners = defaultdict(list)
+        for owner in CargoOwner.objects.filter(shop__in=shops, external_id__startswith="GEN-OWN-").order_by("external_id"):
+            owners[owner.shop_id].append((owner, modes[int(owner.external_id[-3:]) % 3]))
         User = get_user_model()
         users = {}
         for username, org, role in [("gen-merchant", shops[0], Role.MERCHANT_OPERATOR), ("gen-provider", warehouses[0].provider, Role.PROVIDER_OPERATOR)]:
@@ -127,7 +136,7 @@ class Command(BaseCommand):
                 status = Status.PICKED_UP if status == Status.PICKED_UP and method == PickupMethod.SELF_PICKUP else status
                 status = Status.FORWARDED if status == Status.PICKED_UP and method == PickupMethod.FORWARD else status
             warehouse = rng.choice(warehouses)
-            owner, mode = rng.choice(owners)
+            owner, mode = rng.choice(owners[shop.pk])
             rows.append((shop, warehouse, owner, mode, reverse_type, status, method, created, arrived))
         by_day = defaultdict(list)
         for row in rows:
