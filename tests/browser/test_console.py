@@ -55,7 +55,7 @@ def test_mixed_batch_is_explained_and_narrowed(world, open_as):
     assert "1 条可登记" in text and "1 条不可登记" in text
     assert f"{wrong.number} — 清关失败-销毁单不可登记提货" in text
     assert dialog.locator("button[name=submit]:visible").is_disabled()
-    dialog.locator("a:has-text('移除不可登记的单据,继续登记 1 条'):visible").click()
+    dialog.locator("button:has-text('移除不可登记的单据,继续登记 1 条'):visible").click()
     page.wait_for_function("() => !document.querySelector('dialog').innerText.includes('不可登记')")
     assert dialog.locator("button:has-text('确认提交 1 条'):visible").is_enabled()
     assert status_of(ok) == status_of(wrong) == Status.AWAITING_INSTRUCTION
@@ -69,10 +69,9 @@ def test_confirm_destruction_needs_the_second_confirmation(world, open_as):
     dialog.wait_for()
     assert order.number in dialog.inner_text() and "销毁不可撤销" in dialog.inner_text()
     dialog.locator("button:has-text('确认销毁 1 条')").click()
-    page.wait_for_function("() => document.querySelector('dialog').innerText.includes('此操作不可撤销,请勾选确认')")
+    dialog.locator("[role=alertdialog]").wait_for()  # the second confirmation (二次确认弹窗)
     assert status_of(order) == Status.AWAITING_INSTRUCTION
-    dialog.locator("input[name=confirm]").check()
-    dialog.locator("button:has-text('确认销毁 1 条')").click()
+    dialog.locator("[role=alertdialog] button:has-text('确定')").click()
     page.wait_for_selector(".alert.success")
     assert "包裹待销毁" in page.inner_text(".alert.success")
     assert status_of(order) == Status.AWAITING_DESTRUCTION
@@ -154,15 +153,15 @@ def test_a_customs_destroy_order_goes_from_creation_to_destroyed_in_the_browser(
     merchant.click("a:has-text('确认销毁')")
     dialog = merchant.locator("dialog[open]")
     dialog.wait_for()
-    dialog.locator("input[name=confirm]").check()
     dialog.locator("button:has-text('确认销毁 1 条')").click()
+    dialog.locator("[role=alertdialog] button:has-text('确定')").click()
     merchant.wait_for_selector(".alert.success")
     assert status_of(order) == Status.AWAITING_DESTRUCTION
 
     provider.reload()
     photo = tmp_path / "destroyed.png"
     photo.write_bytes(tiny_png())
-    provider.fill("[name=destroyed_at]", (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    provider.fill("[name=destroyed_at]", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))  # after the confirmation
     provider.fill("#execute [name=method]", "海关监管下焚烧")
     provider.set_input_files("input[name=evidence]", str(photo))
     provider.click("button:has-text('确认已销毁')")

@@ -2,7 +2,6 @@
 SQLite database turns a streamed export into a background one rather than a 500 (finding 10d)."""
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -79,7 +78,7 @@ def destroyed_with(world, *uploads):
     order = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, reverse_type=ReverseType.CUSTOMS_DESTROY)
     services.confirm_destruction(actor=world.merchant1, numbers=[order.number], confirm=True)
     services.destroy(
-        actor=world.provider1, number=order.number, destroyed_at=timezone.now() - timedelta(hours=1),
+        actor=world.provider1, number=order.number, destroyed_at=timezone.now(),  # not before the confirmation
         method="焚烧", evidence=list(uploads),
     )
     return order, list(order.execution.evidence.order_by("pk"))

@@ -5,6 +5,7 @@ in plain text (only its keyed hash, and sealed in the session until the one page
 show a one-time secret are never cached."""
 import json
 import logging
+import time
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from parcelback.core.errors import Code, Refused
 from parcelback.reverse_orders import batch, services
+from parcelback.reverse_orders.views import pickup_slip
 from parcelback.reverse_orders.models import (
     PICKUP_CODE_MAX_WRONG,
     Event,
@@ -140,7 +142,7 @@ def test_wrong_attempts_are_logged_on_the_api_path_as_on_the_console_path_never_
     response = api(world.provider1).post(f"/reverse-orders/{a.number}/handover", {"pickup_code": wrong(code, 1), "handed_to": "王"})
     assert response.status_code == 409 and response.json()["code"] == "pickup_code_mismatch"
     client_for(client, world.provider1)
-    response = client.post(f"/orders/{b.number}/handover/", {"pickup_code": wrong(code, 2), "handed_to": "王"})
+    response = client.post(f"/orders/{b.number}/handover/", {"pickup_code": wrong(code, 2), "handed_to": "张三"})
     assert response.status_code == 409
     mismatches = [r.getMessage() for r in caplog.records if "pickup code mismatch" in r.getMessage()]
     assert mismatches == [
@@ -238,7 +240,7 @@ def test_detail_page_offers_a_new_code_to_the_merchant_operator_only_and_shows_t
         assert "pickup-code/" not in page and 'id="pickup-code-locked"' in page
 
 
-def test_console_reissue_needs_the_confirmation_then_shows_the_code_once_uncached(client, world):
+def test_console_reissue_needs_the_confirmation_then_shows_the_code_for_a_few_minutes_uncached(client, world, monkeypatch):
     (a, b), code = register_batch(world)
     lock(world, a, code)
     client_for(client, world.merchant1)
@@ -255,8 +257,10 @@ def test_console_reissue_needs_the_confirmation_then_shows_the_code_once_uncache
     new_code = page.content.decode().split('id="pickup-code" class="mono">')[1].split("<")[0]
     assert len(new_code) == 8 and new_code not in sessions  # sealed in the session until shown
     assert a.number in page.content.decode() and b.number in page.content.decode()
-    assert "pickup-code" not in json.dumps([s.get_decoded() for s in Session.objects.all()])
-    assert client.get(response["Location"])["Location"] == f"/orders/{a.number}/"  # shown once
+    assert new_code not in json.dumps([s.get_decoded() for s in Session.objects.all()])
+    assert new_code in client.get(response["Location"]).content.decode()  # a reload still shows it, for a while
+    monkeypatch.setattr(pickup_slip, "clock", lambda: time.time() + pickup_slip.KEEP_SECONDS + 1)
+    assert client.get(response["Location"])["Location"] == f"/orders/{a.number}/"  # then it is gone
     assert attempt(world, b, new_code) is None
 
 

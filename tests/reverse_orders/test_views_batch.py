@@ -27,7 +27,7 @@ def test_pickup_dialog_shows_the_plan_without_writing(client, world, orders):
     assert snapshot(orders["return"], orders["destroy"]) == before
 
 
-def test_self_pickup_batch_registers_and_shows_the_code_once(client, world, orders):
+def test_self_pickup_batch_registers_and_shows_the_code_for_a_few_minutes(client, world, orders):
     client_for(client, world.merchant1)
     numbers = [orders["return"].number, orders["reject"].number]
     response = client.post("/orders/batch/pickup/", self_pickup_post(numbers))
@@ -37,8 +37,8 @@ def test_self_pickup_batch_registers_and_shows_the_code_once(client, world, orde
     assert code.isdigit()
     assert "包裹待提货" in html
     assert set(ReverseOrder.objects.filter(number__in=numbers).values_list("status", flat=True)) == {Status.AWAITING_PICKUP}
-    # The code is shown once only.
-    assert client.get("/orders/batch/pickup/done/")["Location"] == "/orders/"
+    # A reload still shows the code (kept sealed in the session for a few minutes); never on the order's page.
+    assert code in client.get("/orders/batch/pickup/done/").content.decode()
     assert code not in client.get(f"/orders/{numbers[0]}/").content.decode()
 
 
@@ -71,13 +71,14 @@ def test_mixed_batch_is_refused_whole_with_reasons(client, world, orders):
     assert snapshot(orders["return"], orders["destroy"]) == before
 
 
-def test_self_pickup_batch_across_warehouses_is_narrowed_to_one(client, world, orders):
+def test_self_pickup_batch_across_warehouses_names_them_and_offers_to_narrow_or_split(client, world, orders):
     elsewhere = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a2)
     html = client_for(client, world.merchant1).get(
         "/orders/batch/pickup/", {"numbers": [orders["return"].number, orders["reject"].number, elsewhere.number]}
     ).content.decode()
     assert "自提批次须在同一仓库" in html
-    assert f"numbers={orders['return'].number}&amp;numbers={orders['reject'].number}&amp;method=self_pickup" in html
+    assert f"{world.wh_a1.name} 2 条、{world.wh_a2.name} 1 条" in html
+    assert 'name="narrow" value="self_pickup"' in html and 'name="split_by_warehouse" value="1"' in html
 
 
 @pytest.mark.parametrize(
@@ -115,7 +116,7 @@ def test_second_registration_is_refused(client, world, orders):
 def test_confirm_destruction_dialog_names_the_orders(client, world, orders):
     html = client_for(client, world.merchant1).get("/orders/batch/destroy/", {"numbers": orders["destroy"].number}).content.decode()
     assert orders["destroy"].number in html and "日本花王 蒸汽眼罩 12片" in html
-    assert "销毁不可撤销" in html and 'name="confirm"' in html
+    assert "销毁不可撤销" in html and 'name="step" value="confirm"' in html and 'name="confirm"' not in html
 
 
 def test_confirm_destruction_needs_the_second_confirmation(client, world, orders):
@@ -123,7 +124,7 @@ def test_confirm_destruction_needs_the_second_confirmation(client, world, orders
     before = snapshot(orders["destroy"])
     response = client.post("/orders/batch/destroy/", {"numbers": orders["destroy"].number, "submit": "1"})
     assert response.status_code == 400
-    assert "此操作不可撤销,请勾选确认。" in response.content.decode()
+    assert "销毁须在二次确认中点击「确定」。" in response.content.decode() and 'data-step="confirm"' in response.content.decode()
     assert snapshot(orders["destroy"]) == before
     response = client.post("/orders/batch/destroy/", {"numbers": orders["destroy"].number, "submit": "1", "confirm": "1"})
     assert response["Location"] == "/orders/"

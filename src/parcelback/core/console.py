@@ -1,8 +1,9 @@
 """The console's shared edge: how every app's pages render, redirect after a write, page a list and show a
 refusal next to the field it concerns. It knows no app: who the user is comes from `request.actor` (set by
 accounts' middleware) and reaches templates through accounts' context processor."""
+from django.core.exceptions import TooManyFieldsSent
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from .errors import Refused, problem_text
@@ -25,6 +26,27 @@ def go(request, url: str):
     if is_fragment(request):
         return HttpResponse(status=204, headers={"X-Location": url})
     return redirect(url)
+
+
+BACK_MAX = 4000  # a list's query string, pasted numbers included, fits well inside
+
+
+def back_query(back: str | None) -> str:
+    """The list view a dialog was opened from, as a query string only: parsed and re-encoded, so it can never
+    turn a redirect into another path or host (no open redirect); too long or empty gives the bare list."""
+    back = (back or "").strip().lstrip("?")
+    if not back or len(back) > BACK_MAX:
+        return ""
+    try:
+        return QueryDict(back).urlencode()
+    except TooManyFieldsSent:
+        return ""
+
+
+def list_url(base: str, back: str | None) -> str:
+    """`base` (a list page's path) with the view the user acted from, for 返回列表 and redirects after a write."""
+    query = back_query(back)
+    return f"{base}?{query}" if query else base
 
 
 def pager(page_obj) -> dict:

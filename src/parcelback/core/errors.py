@@ -34,6 +34,7 @@ class Code(StrEnum):
     UNKNOWN_WAREHOUSE = "unknown_warehouse"
     BATCH_REFUSED = "batch_refused"
     TOO_MANY_ENDPOINTS = "too_many_endpoints"
+    HANDOVER_NEEDS_REASON = "handover_needs_reason"
 
 
 MESSAGES = {
@@ -60,6 +61,7 @@ MESSAGES = {
     Code.UNKNOWN_WAREHOUSE: _("Unknown warehouse, or not one of yours."),
     Code.BATCH_REFUSED: _("Nothing was done: some orders cannot take this action."),
     Code.TOO_MANY_ENDPOINTS: _("Your organisation already has the most webhook endpoints allowed; remove one first."),
+    Code.HANDOVER_NEEDS_REASON: _("交付对象与登记的提货人不一致,或单据有未完结的异常:请填写原因后再交付。"),
 }
 
 # The problem codes services put in `Refused.errors` (field → problem), as a page says them next to the field;
@@ -80,6 +82,8 @@ PROBLEMS = {
     "unknown_shop": _("未知店铺"),
     "unknown_warehouse": _("未知仓库,或不是您的仓库"),
     "invalid_url": _("请填写以 http:// 或 https:// 开头的网址"),
+    "before_confirmation": _("不能早于商家确认销毁的时间"),
+    "override_reason_required": _("请填写继续交付的原因"),
 }
 
 
@@ -93,6 +97,7 @@ HTTP_STATUS = {
     Code.BATCH_TOO_LARGE: 400,
     Code.DUPLICATE_IN_BATCH: 400,
     Code.CONFIRMATION_REQUIRED: 400,
+    Code.HANDOVER_NEEDS_REASON: 400,
     Code.UNKNOWN_SHOP: 400,
     Code.UNKNOWN_WAREHOUSE: 400,
     Code.NOT_FOUND: 404,

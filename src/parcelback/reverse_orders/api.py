@@ -185,10 +185,16 @@ def register_pickup(request, payload: PickupRegistrationIn):
         remark=payload.remark,
     )
     try:
-        registered = services.register_pickup(actor=request.auth, numbers=payload.orders, details=details)
+        registered = services.register_pickup(
+            actor=request.auth, numbers=payload.orders, details=details, split_by_warehouse=payload.split_by_warehouse
+        )
     except Refused as refusal:
         raise _in_body(refusal, payload.method) from None
-    return Status(201, _numbers(registered.orders) | {"pickup_code": registered.pickup_code})
+    codes = [
+        {"warehouse": {"code": c.warehouse.code, "name": c.warehouse.name}, "pickup_code": c.pickup_code, "orders": _numbers(c.orders)["orders"]}
+        for c in registered.codes
+    ]
+    return Status(201, _numbers(registered.orders) | {"pickup_code": registered.pickup_code, "pickup_codes": codes})
 
 
 @router.post(
@@ -238,7 +244,8 @@ def record_arrivals(request, payload: ArrivalsIn):
 def hand_over(request, number: OrderNumber, payload: HandoverIn, response: HttpResponse):
     precondition = _guard(request, number)
     order = services.hand_over(
-        actor=request.auth, number=number, pickup_code=payload.pickup_code, handed_to=payload.handed_to, precondition=precondition
+        actor=request.auth, number=number, pickup_code=payload.pickup_code, handed_to=payload.handed_to,
+        whole_registration=payload.whole_registration, override_reason=payload.override_reason, precondition=precondition,
     )
     return _changed(order, request.auth, response)
 

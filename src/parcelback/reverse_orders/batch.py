@@ -98,10 +98,16 @@ class Plan:
 
     eligible: list = field(default_factory=list)
     refused: list[tuple[str, Code]] = field(default_factory=list)
+    # A self-pickup batch: its otherwise eligible orders grouped by warehouse, largest group first.
+    warehouse_groups: list[list] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.refused and bool(self.eligible)
+
+    @property
+    def mixed_warehouses(self) -> bool:
+        return len(self.warehouse_groups) > 1
 
 
 def check_size(numbers: list[str]) -> None:
@@ -111,11 +117,14 @@ def check_size(numbers: list[str]) -> None:
         raise Refused(Code.BATCH_TOO_LARGE, field="orders")
 
 
-def plan(action: states.Action, numbers: list[str], found: list, role, *, method: str | None = None) -> Plan:
+def plan(
+    action: states.Action, numbers: list[str], found: list, role, *, method: str | None = None,
+    split_by_warehouse: bool = False,
+) -> Plan:
     """Check every requested number: found among `found` (the actor's visible orders), legal now, unique.
 
     A self-pickup batch must sit in one warehouse: orders outside the largest group are refused, so the
-    user can go on with the rest.
+    user can go on with the rest, unless the batch is split by warehouse (one registration and code each).
     """
     by_number = {order.number: order for order in found}
     result = Plan()
@@ -133,6 +142,9 @@ def plan(action: states.Action, numbers: list[str], found: list, role, *, method
         seen.add(number)
     if method == PickupMethod.SELF_PICKUP and result.eligible:
         counts = Counter(order.warehouse_id for order in result.eligible)
+        result.warehouse_groups = [[o for o in result.eligible if o.warehouse_id == wid] for wid, _n in counts.most_common()]
+        if split_by_warehouse:
+            return result
         main_warehouse = counts.most_common(1)[0][0]
         result.refused += [(o.number, Code.MIXED_WAREHOUSES) for o in result.eligible if o.warehouse_id != main_warehouse]
         result.eligible = [o for o in result.eligible if o.warehouse_id == main_warehouse]

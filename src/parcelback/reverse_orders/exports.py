@@ -3,30 +3,66 @@ import csv
 import io
 import tempfile
 import unicodedata
+from datetime import datetime
 
+from django.db.models import Prefetch
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parcelback.core.text import invisible
 
-from .models import BusinessMode, ExceptionState, PickupMethod, ReverseType, Status
+from .models import (
+    BusinessMode,
+    ExceptionState,
+    OrderException,
+    PickupMethod,
+    ReverseType,
+    Status,
+)
 
 CHUNK = 500
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def headers() -> list[str]:
+# Each column: its header, its width in Excel (characters) and what its cells hold: "id" (an identifier kept as
+# text, never 6.93E+12), "text", "date" (a real Excel date-time in the user's zone) or "number".
+def columns() -> list[tuple[str, int, str]]:
     return [
-        _("逆向管理单号"), _("销退单号"), _("订单号"), _("店铺"), _("逆向类型"), _("状态"), _("提货方式"),
-        _("异常情况"), _("经营方式"), _("货主ID"), _("货主名称"), _("仓库"), _("货品"), _("处理截止"),
-        _("剩余天数"), _("到仓时间"), _("创建时间"), _("更新时间"),
+        (_("逆向管理单号"), 22, "id"), (_("销退单号"), 18, "id"), (_("订单号"), 18, "id"), (_("店铺"), 14, "text"),
+        (_("逆向类型"), 14, "text"), (_("状态"), 12, "text"), (_("提货方式"), 10, "text"), (_("异常情况"), 12, "text"),
+        (_("经营方式"), 10, "text"), (_("货主ID"), 14, "id"), (_("货主名称"), 18, "text"), (_("仓库"), 14, "text"),
+        (_("货品"), 40, "text"), (_("处理截止"), 19, "date"), (_("剩余天数"), 12, "text"), (_("到仓时间"), 19, "date"),
+        (_("创建时间"), 19, "date"), (_("更新时间"), 19, "date"),
+        # What operators reconcile with: the goods by ID, the registration, the execution, the latest exception.
+        (_("货品ID"), 20, "id"), (_("商品ID"), 20, "id"), (_("总件数"), 8, "number"), (_("退回运单号"), 18, "id"),
+        (_("登记时间"), 19, "date"), (_("提货人/收货人"), 12, "text"), (_("联系电话"), 16, "id"), (_("预计提货时间"), 19, "date"),
+        (_("收货地址"), 40, "text"), (_("交付给"), 12, "text"), (_("承运商"), 12, "text"), (_("运单号"), 20, "id"),
+        (_("销毁时间"), 19, "date"), (_("销毁方式"), 16, "text"), (_("执行时间"), 19, "date"),
+        (_("最新异常类型"), 14, "text"), (_("最新异常描述"), 40, "text"),
     ]
 
 
-def _when(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+def headers() -> list[str]:
+    return [str(name) for name, _width, _kind in columns()]
+
+
+def _local(value):
+    """A moment as the user's wall-clock time, naive (an Excel date has no zone)."""
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def days_text(days: int | None) -> str:
+    """处理截止 as the list says it (reverse_orders/_days.html): overdue, due today, or days left."""
+    if days is None:
+        return ""
+    if days < 0:
+        return ngettext("已超期 %(days)s 天", "已超期 %(days)s 天", -days) % {"days": -days}
+    if days == 0:
+        return _("今天截止")
+    return ngettext("剩 %(days)s 天", "剩 %(days)s 天", days) % {"days": days}
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -54,17 +90,37 @@ def _labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
+def _export_queryset(queryset):
+    """The list's queryset with what the export adds per order: the registration and the execution (joined) and the
+    exceptions (prefetched chunk by chunk by the iterator, like the goods lines)."""
+    latest_first = OrderException.objects.order_by("-raised_at", "-id")
+    return queryset.select_related("registration", "execution").prefetch_related(
+        Prefetch("exceptions", queryset=latest_first, to_attr="export_exceptions")
+    )
+
+
+def _address(registration) -> str:
+    if registration is None or registration.method != PickupMethod.FORWARD:
+        return ""
+    parts = (registration.country, registration.province, registration.city, registration.district, registration.street)
+    address = " ".join(p for p in parts if p)
+    return f"{address} {registration.postcode}".strip() if registration.postcode else address
+
+
 def rows(queryset):
+    """One row per order, in `headers()` order: text guarded against formulas, moments as naive local datetimes."""
     now = timezone.now()
     types, statuses, methods = _labels(ReverseType.choices), _labels(Status.choices), _labels(PickupMethod.choices)
     exceptions, modes = _labels(ExceptionState.choices), _labels(BusinessMode.choices)
-    for order in queryset.iterator(chunk_size=CHUNK):
-        days_left = order.days_left(now)
-        goods = "; ".join(f"{line.goods_name} ×{line.quantity}" for line in order.line_items)
-        # Each prefetched line points back at its order: dropping them breaks the cycle, so a written chunk is
-        # freed at once by reference counting instead of waiting for the cyclic collector.
-        order.listed_lines = ()
-        yield [
+    exception_types = _labels(OrderException.Type.choices)
+    for order in _export_queryset(queryset).iterator(chunk_size=CHUNK):
+        lines = order.line_items
+        goods = "; ".join(f"{line.goods_name}({line.goods_id}) ×{line.quantity}" for line in lines)
+        registration = getattr(order, "registration", None)
+        execution = getattr(order, "execution", None)
+        latest = order.export_exceptions[0] if order.export_exceptions else None
+        self_pickup = registration is not None and registration.method == PickupMethod.SELF_PICKUP
+        row = [
             _safe(value)
             for value in (
                 order.number,
@@ -80,13 +136,39 @@ def rows(queryset):
                 order.owner.name,
                 order.warehouse.name,
                 goods,
-                _when(order.instruction_deadline),
-                "" if days_left is None else days_left,
-                _when(order.arrived_at),
-                _when(order.created_at),
-                _when(order.updated_at),
+                _local(order.instruction_deadline),
+                days_text(order.days_left(now)),
+                _local(order.arrived_at),
+                _local(order.created_at),
+                _local(order.updated_at),
+                "; ".join(line.goods_id for line in lines),
+                "; ".join(line.product_id for line in lines),
+                sum(line.quantity for line in lines),
+                order.inbound_tracking_number,
+                _local(registration.created_at) if registration else None,
+                (registration.picker_name if self_pickup else registration.recipient_name) if registration else "",
+                (registration.picker_phone if self_pickup else registration.recipient_phone) if registration else "",
+                _local(registration.expected_pickup_at) if self_pickup else None,
+                _address(registration),
+                execution.handed_to if execution else "",
+                execution.carrier if execution else "",
+                execution.tracking_number if execution else "",
+                _local(execution.destroyed_at) if execution else None,
+                execution.destruction_method if execution else "",
+                _local(execution.created_at) if execution else None,
+                exception_types.get(latest.type, latest.type) if latest else "",
+                latest.description if latest else "",
             )
         ]
+        # Each prefetched line or exception, and the joined registration, points back at its order: dropping them
+        # breaks the cycles, so a written chunk is freed at once by reference counting, not by the cyclic collector.
+        order.listed_lines = order.export_exceptions = ()
+        order._state.fields_cache.clear()
+        yield row
+
+
+def _csv_row(row: list) -> list:
+    return [value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else value for value in row]
 
 
 def _xlsx_value(sheet, value):
@@ -103,6 +185,49 @@ def _xlsx_value(sheet, value):
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type, cell.number_format = "s", "@"
     return cell
+
+
+DATE_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _xlsx_layout(sheet) -> list[str]:
+    """Widths, a bold header row that stays in view while scrolling; returns each column's kind."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    layout = columns()
+    for index, (_name, width, _kind) in enumerate(layout, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name, _width, _kind in layout:
+        cell = WriteOnlyCell(sheet, value=str(name))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    return [kind for _name, _width, kind in layout]
+
+
+def _xlsx_cell(sheet, value, kind: str):
+    """A date as a real date cell, an identifier as a text cell (never read as a number), other text as text."""
+    if value is None or value == "":
+        return None
+    if kind == "date":
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    value = _xlsx_value(sheet, value)
+    if kind == "id" and isinstance(value, str):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type, cell.number_format = "s", "@"
+        return cell
+    return value
 
 
 class _Line:
@@ -125,9 +250,9 @@ def csv_response(queryset) -> StreamingHttpResponse:
         yield "\ufeff"  # lets Excel read the UTF-8 Chinese text
         yield writer.writerow(headers())
         if first is not None:
-            yield writer.writerow(first)
+            yield writer.writerow(_csv_row(first))
             for row in body:
-                yield writer.writerow(row)
+                yield writer.writerow(_csv_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename("csv")}"'
@@ -160,16 +285,16 @@ def write_file(queryset, fmt: str, target, *, progress=None) -> int:
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(_("直邮逆向管理"))
-        sheet.append(headers())
+        kinds = _xlsx_layout(sheet)
         for row in counted():
-            sheet.append([_xlsx_value(sheet, value) for value in row])
+            sheet.append([_xlsx_cell(sheet, value, kind) for value, kind in zip(row, kinds)])
         workbook.save(target)
     else:
         text = io.TextIOWrapper(target, encoding="utf-8", newline="")
         text.write("\ufeff")
         writer = csv.writer(text)
         writer.writerow(headers())
-        writer.writerows(counted())
+        writer.writerows(_csv_row(row) for row in counted())
         text.flush()
         text.detach()  # leave `target` open for the caller
     return written

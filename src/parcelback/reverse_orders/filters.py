@@ -4,7 +4,7 @@ from datetime import datetime, time
 
 import django_filters as df
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +52,12 @@ def split_numbers(text: str) -> list[str]:
     """Pasted numbers: any mix of whitespace, commas (also full-width) and semicolons between them. Control
     characters (NUL among them, which no database stores) separate numbers too: no number holds one."""
     return [n for n in re.split(r"[\s,，;；、\x00-\x1f\x7f]+", text or "") if n][:MAX_PASTED_NUMBERS]
+
+
+def case_variants(numbers: list[str]) -> set[str]:
+    """Each pasted number as typed, upper- and lower-cased: numbers are stored upper-case (shops' own numbers
+    mostly so), and a plain IN over the variants keeps the column's index usable where `__iexact` would not."""
+    return {variant for n in numbers for variant in (n, n.upper(), n.lower())}
 
 
 # The years a filter may name: every order lives well inside them, and both ends (and a day past the end) stay
@@ -143,8 +149,13 @@ class ReverseOrderFilter(df.FilterSet):
         numbers = split_numbers(value)
         if not numbers:
             return queryset
-        field = NUMBER_FIELDS[self.form.cleaned_data.get("number_type") or "number"]
-        return queryset.filter(**{f"{field}__in": numbers})
+        return queryset.filter(**{f"{self.number_field}__in": case_variants(numbers)})
+
+    @property
+    def number_field(self) -> str:
+        """The column the pasted numbers are matched against (销退单号, 订单号 or 逆向管理单号)."""
+        self.form.is_valid()  # runs validation once: cleaned_data holds the valid fields
+        return NUMBER_FIELDS[self.form.cleaned_data.get("number_type") or "number"]
 
     @staticmethod
     def _id_or_name(queryset, value: str, id_field: str, name_field: str):
@@ -196,3 +207,13 @@ class ReverseOrderFilter(df.FilterSet):
     @property
     def qs(self):
         return super().qs.order_by(*self.ordering_fields)
+
+    @property
+    def console_qs(self):
+        """The console's order (list page and export): under 处理截止, orders still awaiting an instruction come
+        first (overdue first when ascending), the rest after. The API keeps `qs` (one column then the id) so its
+        keyset cursor stays valid for every ordering."""
+        if self.ordering_key.lstrip("-") != "deadline":
+            return self.qs
+        waiting = Case(When(status=Status.AWAITING_INSTRUCTION, then=Value(0)), default=Value(1))
+        return self.qs.order_by(waiting, *self.ordering_fields)

@@ -77,6 +77,12 @@ class PickupForm(forms.Form):
 class HandOverForm(forms.Form):
     pickup_code = forms.CharField(label=_("提货码"), required=False, max_length=PICKUP_CODE_LENGTH)
     handed_to = forms.CharField(label=_("交付给"), required=False, **length(Execution, "handed_to"))
+    # Every arrived order of the registration under the one code (the page names how many).
+    whole_registration = forms.BooleanField(label=_("交付本次登记的全部已到仓单据"), required=False)
+    # Asked for when the handover deserves a second look (another person, an open exception).
+    override_reason = forms.CharField(
+        label=_("继续交付的原因"), required=False, max_length=CANCEL_REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ForwardForm(forms.Form):

@@ -62,7 +62,7 @@ def claim_export(*, now: datetime | None = None) -> ExportJob | None:
 
 def run_export(job: ExportJob) -> None:
     """Write the file as its requester (same visibility, filters, language and time zone) into storage."""
-    orders = selectors.order_list(actor=actor_for(job.user), params=QueryDict(job.params)).qs
+    orders = selectors.order_list(actor=actor_for(job.user), params=QueryDict(job.params)).console_qs
 
     def progress(rows: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(rows_written=rows, leased_until=timezone.now() + EXPORT_LEASE)

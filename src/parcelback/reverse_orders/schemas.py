@@ -136,6 +136,10 @@ class PickupRegistrationIn(In):
     self_pickup: SelfPickupIn = Field(None)
     forward: ForwardIn = Field(None)
     remark: str = column(PickupRegistration, "remark")
+    split_by_warehouse: bool = Field(
+        False, description="self_pickup across warehouses: one registration and one pickup code per warehouse "
+        "(answered in `pickup_codes`) instead of refusing with mixed_warehouses",
+    )
 
 
 class DestructionConfirmationIn(In):
@@ -155,6 +159,14 @@ class ArrivalsIn(In):
 class HandoverIn(In):
     pickup_code: str = text(PICKUP_CODE_LENGTH)
     handed_to: str = required_column(Execution, "handed_to")
+    whole_registration: bool = Field(
+        False, description="also hand over every other arrived order of the registration awaiting pickup under the same code"
+    )
+    override_reason: str | None = Field(
+        None, max_length=CANCEL_REASON_LENGTH, pattern=NO_NUL,
+        description="when given, a handover to someone other than the registered picker or with an open exception "
+        "needs it non-blank (else handover_needs_reason); omitted, such warnings are only recorded",
+    )
 
 
 class ForwardingIn(In):
@@ -332,9 +344,18 @@ class NumbersOut(Schema):
     orders: list[str]
 
 
+class WarehouseCodeOut(Schema):
+    warehouse: NamedOut
+    pickup_code: str = Field(description="shown once; opens this warehouse's orders of the batch only")
+    orders: list[str]
+
+
 class RegisteredOut(Schema):
     orders: list[str]
-    pickup_code: str | None = Field(description="self-pickup only: shown once, the picker presents it at handover")
+    pickup_code: str | None = Field(
+        description="self-pickup in one warehouse: shown once, the picker presents it at handover (null when split)"
+    )
+    pickup_codes: list[WarehouseCodeOut] = Field(description="self-pickup: every warehouse's code and its orders")
 
 
 class PickupCodeOut(Schema):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from parcelback.accounts.actors import SYSTEM, Actor
 from parcelback.core.errors import Code, Refused
 
-from .filters import TABS, ReverseOrderFilter
+from .filters import TABS, ReverseOrderFilter, split_numbers
 from .models import (
     Event,
     ExceptionComment,
@@ -39,7 +39,7 @@ def order_list(*, actor: Actor, params) -> ReverseOrderFilter:
     return ReverseOrderFilter(params, queryset=base)
 
 
-PAGE_SIZES = (20, 50, 100)
+PAGE_SIZES = (20, 50, 100, 200)
 
 
 @dataclass
@@ -58,9 +58,43 @@ def list_page(*, actor: Actor, params) -> ListPage:
     filterset = order_list(actor=actor, params=params)
     counts = tab_counts(actor=actor, params=params)
     per_page = int(params["per_page"]) if params.get("per_page") in map(str, PAGE_SIZES) else 50
-    paginator = Paginator(filterset.qs, per_page)
+    paginator = Paginator(filterset.console_qs, per_page)
     paginator.count = filterset.total_from(counts)
     return ListPage(filterset=filterset, counts=counts, page=paginator.get_page(params.get("page")), per_page=per_page)
+
+
+def numbers_matching(*, actor: Actor, params, limit: int) -> tuple[list[str], int]:
+    """"Select all N matching": the numbers of every order the list shows under `params` (at most `limit`, in the
+    list's order) and how many match; the count is only taken when there are more than `limit`."""
+    filterset = order_list(actor=actor, params=params)
+    if not filterset.is_valid():
+        return [], 0
+    numbers = list(filterset.console_qs.prefetch_related(None).values_list("number", flat=True)[: limit + 1])
+    total = len(numbers) if len(numbers) <= limit else filterset.qs.order_by().count()
+    return numbers[:limit], total
+
+
+@dataclass
+class PastedCheck:
+    """How many of the pasted numbers the list found, and which it did not (as pasted)."""
+
+    pasted: int
+    found: int
+    missing: list[str]
+
+
+def pasted_check(filterset: ReverseOrderFilter) -> PastedCheck | None:
+    """Pasted numbers against the whole filtered list (every page, the other filters applied too), compared
+    case-insensitively; None when nothing was pasted or the filters are invalid. One query."""
+    pasted: dict[str, str] = {}
+    for number in split_numbers(filterset.data.get("numbers", "")):
+        pasted.setdefault(number.upper(), number)
+    if not pasted or not filterset.is_valid():
+        return None
+    matched = filterset.qs.order_by().prefetch_related(None).values_list(filterset.number_field, flat=True)
+    found = {value.upper() for value in matched}
+    missing = [number for key, number in pasted.items() if key not in found]
+    return PastedCheck(pasted=len(pasted), found=len(pasted) - len(missing), missing=missing)
 
 
 def tab_counts(*, actor: Actor, params) -> dict[str, int]:

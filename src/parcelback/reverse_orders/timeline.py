@@ -38,8 +38,12 @@ DATA_LABELS = {
     "instruction_deadline": _("处理截止"),
     "days_left": _("剩余时间"),
     "wrong_attempts": _("错误次数"),
+    "warnings": _("提醒"),
+    "orders": _("同批单据"),
 }
 DATA_CHOICES = {"method": dict(PickupMethod.choices), "type": dict(OrderException.Type.choices)}
+# Handover warnings the provider confirmed with a reason (services.execution.handover_warnings).
+WARNING_LABELS = {"handed_to_differs": _("交付对象与登记的提货人不一致"), "exception_open": _("单据有未完结的异常")}
 # Keys without a label (e.g. `exception_id`, a link between rows) are not something a person reads: not shown.
 
 
@@ -47,6 +51,10 @@ def shown_value(key: str, value):
     """A timeline value as people read it: labels for codes, local time for moments, days in words."""
     if key in DATA_CHOICES:
         return DATA_CHOICES[key].get(value, value)
+    if key == "warnings" and isinstance(value, list):
+        return "、".join(str(WARNING_LABELS.get(v, v)) for v in value)
+    if key == "orders" and isinstance(value, list):
+        return "、".join(map(str, value))
     if key == "days_left" and isinstance(value, int):
         return ngettext("剩 %(days)s 天处理", "剩 %(days)s 天处理", value) % {"days": value}
     if isinstance(value, str) and (moment := parse_datetime(value)):

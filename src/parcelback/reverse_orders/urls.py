@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import batch, detail, lists, warehouse
+from .views import batch, detail, lists, pickup_slip, warehouse
 
 
 class OrderNumberConverter:
@@ -28,6 +28,7 @@ urlpatterns = [
     path("exports/<int:job_id>/download/", lists.export_download, name="export_download"),
     path("batch/pickup/", batch.batch_pickup, name="batch_pickup"),
     path("batch/pickup/done/", batch.pickup_done, name="pickup_done"),
+    path("batch/pickup/done/slip/", pickup_slip.pickup_slip, name="pickup_slip"),
     path("batch/destroy/", batch.batch_destroy, name="batch_destroy"),
     path("queue/", warehouse.queue, name="queue"),
     path("new/", warehouse.create_order, name="create"),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("<order_number:number>/handover/", detail.hand_over, name="hand_over"),
     path("<order_number:number>/pickup-code/", detail.reissue_pickup_code, name="reissue_pickup_code"),
     path("<order_number:number>/pickup-code/new/", detail.pickup_code_reissued, name="pickup_code_reissued"),
+    path("<order_number:number>/pickup-code/new/slip/", pickup_slip.pickup_slip, name="pickup_code_reissued_slip"),
     path("<order_number:number>/forward/", detail.forward, name="forward"),
     path("<order_number:number>/destroy/", detail.destroy, name="destroy"),
     path("<order_number:number>/cancel/", detail.cancel, name="cancel"),

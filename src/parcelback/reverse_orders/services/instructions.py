@@ -1,15 +1,16 @@
 """The merchant's instructions: 登记提货 (self-pickup with a one-time code, or forwarding) and the
 irreversible 确认销毁."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from parcelback.accounts.actors import Actor
+from parcelback.accounts.models import Warehouse
 from parcelback.core.errors import Code, Refused
 
-from .. import batch
+from .. import batch, selectors
 from ..models import (
     DestructionConfirmation,
     EventKind,
@@ -22,20 +23,44 @@ from .steps import Action, move, record, take, user_id_of
 
 
 @dataclass(frozen=True)
+class WarehouseCode:
+    """One warehouse's share of a self-pickup batch split by warehouse: its orders and their one code."""
+
+    warehouse: Warehouse
+    pickup_code: str  # shown once; only its hash is kept
+    orders: list[ReverseOrder]
+
+
+@dataclass(frozen=True)
 class Registered:
     orders: list[ReverseOrder]
-    pickup_code: str | None  # shown once to the merchant for a self-pickup batch; only its hash is kept
+    pickup_code: str | None  # a self-pickup batch in one warehouse: its code, shown once; only its hash is kept
+    codes: list[WarehouseCode] = field(default_factory=list)  # every warehouse's code (one entry unless split)
 
 
-def register_pickup(*, actor: Actor, numbers: list[str], details: batch.PickupDetails) -> Registered:
-    """登记提货: one method and one set of details for every order; a self-pickup batch gets one pickup code."""
+def _locked_plan(actor: Actor, numbers: list[str], method: str, split_by_warehouse: bool) -> batch.Plan:
+    """`steps.take`, but a split batch may span warehouses: the orders locked, the whole batch checked."""
+    batch.check_size(numbers)
+    found = selectors.orders_for_action(actor=actor, numbers=numbers)
+    plan = batch.plan(Action.REGISTER_PICKUP, numbers, found, actor.role, method=method, split_by_warehouse=split_by_warehouse)
+    if not plan.ok:
+        raise batch.refuse(plan)
+    return plan
+
+
+def register_pickup(
+    *, actor: Actor, numbers: list[str], details: batch.PickupDetails, split_by_warehouse: bool = False
+) -> Registered:
+    """登记提货: one method and one set of details for every order; a self-pickup batch gets one pickup code per
+    warehouse (the picker shows it at that warehouse's counter), so it spans warehouses only when split."""
     now = timezone.now()
     if problems := batch.detail_problems(details, now=now):
         raise Refused(Code.INVALID, field=next(iter(problems)), errors=problems)
     user_id = user_id_of(actor)
-    code = new_pickup_code() if details.method == PickupMethod.SELF_PICKUP else None
+    self_pickup = details.method == PickupMethod.SELF_PICKUP
     with transaction.atomic():
-        orders = take(actor, numbers, Action.REGISTER_PICKUP, method=details.method)
+        plan = _locked_plan(actor, numbers, details.method, split_by_warehouse and self_pickup)
+        orders = plan.eligible
         move(orders, Action.REGISTER_PICKUP, now=now, pickup_method=details.method)
         sp, fw = details.self_pickup, details.forward
         fields = {"method": details.method, "remark": details.remark.strip()}
@@ -44,19 +69,25 @@ def register_pickup(*, actor: Actor, numbers: list[str], details: batch.PickupDe
                 "expected_pickup_at": sp.expected_pickup_at,
                 "picker_name": sp.picker_name.strip(),
                 "picker_phone": sp.picker_phone.strip(),
-                "pickup_code_hash": hash_pickup_code(code),
             }
         if fw:
             fields |= {name: str(value).strip() for name, value in vars(fw).items()}
-        # The batch shares one issued code: wrong codes tried at handover count against all its orders together.
-        issued = issue_code(user_id=user_id, now=now) if code else None
-        PickupRegistration.objects.bulk_create(
-            PickupRegistration(order=o, registered_by_id=user_id, created_at=now, pickup_code=issued, **fields)
-            for o in orders
-        )
-        shown = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in fields.items() if k != "pickup_code_hash"}
+        codes: list[WarehouseCode] = []
+        # Each warehouse's orders share one issued code: wrong codes tried at handover count against them together.
+        for group in plan.warehouse_groups if self_pickup else [orders]:
+            code = new_pickup_code() if self_pickup else None
+            issued = issue_code(user_id=user_id, now=now) if code else None
+            hashed = {"pickup_code_hash": hash_pickup_code(code)} if code else {}
+            PickupRegistration.objects.bulk_create(
+                PickupRegistration(order=o, registered_by_id=user_id, created_at=now, pickup_code=issued, **fields, **hashed)
+                for o in group
+            )
+            if code:
+                codes.append(WarehouseCode(warehouse=group[0].warehouse, pickup_code=code, orders=group))
+        shown = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in fields.items()}
         record(orders, EventKind.PICKUP_REGISTERED, actor, shown, now=now)
-    return Registered(orders=orders, pickup_code=code)
+    single = codes[0].pickup_code if len(codes) == 1 else None
+    return Registered(orders=orders, pickup_code=single, codes=codes)
 
 
 def confirm_destruction(*, actor: Actor, numbers: list[str], confirm: bool) -> list[ReverseOrder]:

@@ -1,6 +1,6 @@
 """The provider registers parcels that came back (creation, idempotent on its own reference) and scans them
 in on arrival, which restarts the instruction clock."""
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -221,27 +221,57 @@ def _owners(items: list[NewOrder], shops: dict[str, Organisation]) -> dict[tuple
 
 
 def record_arrival(*, actor: Actor, numbers: list[str], at: datetime | None = None) -> list[ReverseOrder]:
-    """The inbound scan. Restarts the instruction clock from arrival for orders still awaiting instruction."""
+    """The inbound scan, all or nothing (the API's promise). Restarts the instruction clock from arrival for
+    orders still awaiting instruction."""
     now = timezone.now()
-    at = at or now
     with transaction.atomic():
         orders = take(actor, numbers, Action.RECORD_ARRIVAL)
-        moved = ReverseOrder.objects.filter(pk__in=[o.pk for o in orders], arrived_at__isnull=True).update(
-            arrived_at=at, updated_at=now
-        )
-        if moved != len(orders):
-            raise Refused(Code.ALREADY_ARRIVED, refused=[(o.number, Code.ALREADY_ARRIVED) for o in orders])
-        days = deadline_days()
-        waiting = defaultdict(list)
-        for order in orders:
-            order.arrived_at, order.updated_at = at, now
-            if order.status == Status.AWAITING_INSTRUCTION:
-                order.instruction_deadline = _deadline(order.reverse_type, at, days)
-                waiting[order.reverse_type].append(order.pk)
-        for reverse_type, pks in waiting.items():
-            ReverseOrder.objects.filter(pk__in=pks).update(instruction_deadline=_deadline(reverse_type, at, days))
-        record(orders, EventKind.ARRIVED, actor, {"arrived_at": at.isoformat()}, now=now)
+        _arrive(actor, orders, at or now, now)
     return orders
+
+
+@dataclass(frozen=True)
+class ArrivalScan:
+    """What a scanned or pasted list came to: the orders recorded, and every other number with its reason."""
+
+    recorded: list[ReverseOrder]
+    repeated: dict[str, int]  # number → how often it was scanned, for those scanned more than once
+    refused: list[tuple[str, Code]]  # unknown (not_found), already arrived, or not an open order
+
+
+def record_arrival_scan(*, actor: Actor, numbers: list[str], at: datetime | None = None) -> ArrivalScan:
+    """The counter's scan box: a parcel scanned twice arrives once, and one unknown or already-arrived number does
+    not hold back the rest; what could not arrive is reported by number."""
+    counts = Counter(numbers)
+    unique = list(counts)
+    batch.check_size(unique)
+    now = timezone.now()
+    with transaction.atomic():
+        found = selectors.orders_for_action(actor=actor, numbers=unique)
+        plan = batch.plan(Action.RECORD_ARRIVAL, unique, found, actor.role)
+        if plan.eligible:
+            _arrive(actor, plan.eligible, at or now, now)
+    repeated = {number: n for number, n in counts.items() if n > 1}
+    return ArrivalScan(recorded=plan.eligible, repeated=repeated, refused=plan.refused)
+
+
+def _arrive(actor: Actor, orders: list[ReverseOrder], at: datetime, now: datetime) -> None:
+    """Record the arrival of `orders` (locked by the caller), the clock restarted, and their events."""
+    moved = ReverseOrder.objects.filter(pk__in=[o.pk for o in orders], arrived_at__isnull=True).update(
+        arrived_at=at, updated_at=now
+    )
+    if moved != len(orders):
+        raise Refused(Code.ALREADY_ARRIVED, refused=[(o.number, Code.ALREADY_ARRIVED) for o in orders])
+    days = deadline_days()
+    waiting = defaultdict(list)
+    for order in orders:
+        order.arrived_at, order.updated_at = at, now
+        if order.status == Status.AWAITING_INSTRUCTION:
+            order.instruction_deadline = _deadline(order.reverse_type, at, days)
+            waiting[order.reverse_type].append(order.pk)
+    for reverse_type, pks in waiting.items():
+        ReverseOrder.objects.filter(pk__in=pks).update(instruction_deadline=_deadline(reverse_type, at, days))
+    record(orders, EventKind.ARRIVED, actor, {"arrived_at": at.isoformat()}, now=now)
 
 
 def check_new_orders(*, actor: Actor, orders: list[NewOrder]) -> dict[str, str]:

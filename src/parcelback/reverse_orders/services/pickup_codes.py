@@ -17,7 +17,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from parcelback.accounts.actors import Actor
 from parcelback.core.errors import Code, Refused
 
-from .. import batch, selectors
+from .. import batch, selectors, states
 from ..models import (
     PICKUP_CODE_MAX_WRONG,
     EventKind,
@@ -93,6 +93,36 @@ def check_pickup_code(*, actor: Actor, order: ReverseOrder, code: str, handed_to
         record([order], EventKind.HANDOVER_LOCKED, actor, data, now=now)
         log.warning("pickup code locked after %s wrong attempts: order %s", attempts, order.number)
     return Refused(Code.PICKUP_CODE_LOCKED, field="pickup_code")
+
+
+def handover_group(*, actor: Actor, order: ReverseOrder) -> list[ReverseOrder]:
+    """The arrived orders that can go to the picker with `order`'s code right now (itself among them): what
+    "hand over the whole registration" would take."""
+    code_id = PickupRegistration.objects.filter(order=order).values_list("pickup_code_id", flat=True).first()
+    if code_id is None:
+        return [order]
+    group = selectors.visible_orders(actor).filter(
+        registration__pickup_code_id=code_id, status=Status.AWAITING_PICKUP, arrived_at__isnull=False
+    )
+    return list(group.order_by("pk").only("number", "exception_state"))
+
+
+def lock_handover_group(actor: Actor, number: str) -> list[ReverseOrder]:
+    """`number` (refused as a single handover would be) first, then the other arrived orders still awaiting pickup
+    under the same issued code, all locked in id order like a reissue, so the two queue instead of deadlocking."""
+    locked = _lock_registration_group(actor, number)
+    plan = batch.plan(Action.HAND_OVER, [number], [o for o in locked if o.number == number], actor.role)
+    if not plan.ok:
+        raise batch.refuse(plan)
+    order = plan.eligible[0]
+    code_of = dict(PickupRegistration.objects.filter(order__in=locked).values_list("order_id", "pickup_code_id"))
+    current = code_of.get(order.pk)
+    others = [
+        o for o in locked
+        if o.pk != order.pk and current is not None and code_of.get(o.pk) == current
+        and states.refusal(Action.HAND_OVER, o, actor.role) is None
+    ]
+    return [order, *others]
 
 
 @dataclass(frozen=True)

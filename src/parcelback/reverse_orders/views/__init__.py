@@ -4,10 +4,13 @@ queue, arrival, creation and import). Each view parses the request, calls one se
 which action is legal is `states`' answer, what happens is `services`' job. Helpers shared by those pages live
 here; the console's own plumbing (rendering, redirects, refusals on forms) is `core.console`.
 """
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from parcelback.accounts.actors import Actor
+from parcelback.core.console import back_query, list_url, page
 from parcelback.core.errors import MESSAGES, Code, Refused
 
 from .. import selectors, states
@@ -21,13 +24,36 @@ def may(role, action: Action) -> bool:
     return role in states.TRANSITIONS[action].roles
 
 
-def requested_numbers(data) -> list[str]:
-    """Numbers from ticked rows (`numbers` repeated) and/or pasted text, in order, without repeats."""
+class SelectionTooLarge(Exception):
+    """"All N matching" holds more orders than one batch may (PARCELBACK_MAX_BATCH): refused before any plan."""
+
+    def __init__(self, total: int):
+        super().__init__(total)
+        self.total = total
+
+
+def requested_numbers(data, actor: Actor | None = None) -> list[str]:
+    """Numbers from ticked rows (`numbers` repeated) and/or pasted text, in order, without repeats; or, with
+    `select=filter`, every order the list shows under the filters in `back` (the list's own query string)."""
+    if data.get("select") == "filter" and actor is not None:
+        limit = settings.PARCELBACK_MAX_BATCH
+        numbers, total = selectors.numbers_matching(actor=actor, params=QueryDict(back_query(data.get("back"))), limit=limit)
+        if total > limit:
+            raise SelectionTooLarge(total)
+        return numbers
     seen: dict[str, None] = {}
     for value in data.getlist("numbers"):
         for number in split_numbers(value):
             seen.setdefault(number, None)
     return list(seen)
+
+
+def selection_too_large(request, error: SelectionTooLarge):
+    """The dialog for a selection beyond one batch: says how many matched and the limit; nothing is planned."""
+    back_url = list_url(reverse("orders:list"), request.GET.get("back") or request.POST.get("back"))
+    context = {"total": error.total, "limit": settings.PARCELBACK_MAX_BATCH, "code": str(Code.BATCH_TOO_LARGE)}
+    context |= {"back_url": back_url, "close_url": back_url}
+    return page(request, "reverse_orders/batch_too_large.html", context, status=Refused(Code.BATCH_TOO_LARGE).http_status)
 
 
 # Where a batch names the action, the reverse-type refusal says which type cannot take it (as in the design).

@@ -10,28 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from parcelback.core.console import go, page, refusal_to_form
-from parcelback.core.errors import Refused
-from parcelback.core.sealing import seal, unseal
+from parcelback.core.console import back_query, go, list_url, page, refusal_to_form
+from parcelback.core.errors import Code, Refused
 
 from .. import batch, forms, selectors, services
 from ..models import PickupMethod
-from . import Action, refused_list, requested_numbers
-
-CODE_SEAL = "pickup-code"
-
-
-def sealed_code(code: str | None) -> str | None:
-    """A pickup code as the session may hold it until the one page showing it is opened: sealed, never plain."""
-    return seal(code, purpose=CODE_SEAL) if code else None
-
-
-def unsealed_code(sealed: str | None) -> str | None:
-    """The code again, for the page that shows it once; None if it was not sealed here (or under a retired key)."""
-    try:
-        return unseal(sealed, purpose=CODE_SEAL).decode() if sealed else None
-    except ValueError:
-        return None
+from . import Action, SelectionTooLarge, refused_list, requested_numbers, selection_too_large
+from .pickup_slip import code_groups, keep_codes, kept_codes, sealed_code
 
 
 @login_required
@@ -39,30 +24,42 @@ def batch_pickup(request):
     """批量登记提货 (also the single row action): the plan first, one form, then the irreversible write."""
     actor = request.actor
     data = request.POST if request.method == "POST" else request.GET
-    numbers = requested_numbers(data)
+    try:
+        numbers = requested_numbers(data, actor)
+    except SelectionTooLarge as error:
+        return selection_too_large(request, error)
+    back = back_query(data.get("back"))  # the list view acted from: kept through the dialog, returned to after
+    split = data.get("split_by_warehouse") == "1"
     status = 200
     if request.method == "POST" and "submit" in data:
         form = forms.PickupForm(data)
         if form.is_valid():
             try:
-                result = services.register_pickup(actor=actor, numbers=numbers, details=form.details())
+                result = services.register_pickup(
+                    actor=actor, numbers=numbers, details=form.details(), split_by_warehouse=split
+                )
             except Refused as refused:
                 status = refused.http_status
                 refusal_to_form(form, refused)
             else:
-                request.session["pickup_done"] = {
-                    "numbers": [o.number for o in result.orders],
-                    "method": form.cleaned_data["method"],
-                    "sealed_code": sealed_code(result.pickup_code),
-                }
+                codes = [
+                    {"warehouse": c.warehouse.pk, "numbers": [o.number for o in c.orders], "sealed_code": sealed_code(c.pickup_code)}
+                    for c in result.codes
+                ]
+                keep_codes(request, "pickup_done", {"numbers": [o.number for o in result.orders], "codes": codes, "back": back})
                 return go(request, reverse("orders:pickup_done"))
         else:
             status = 400
     else:
-        form = forms.PickupForm(initial={"method": data.get("method") or PickupMethod.SELF_PICKUP})
+        # A first look (GET), or the dialog re-shown (narrowed, split): what was typed stays, without errors yet.
+        typed = {name: data[name] for name in forms.PickupForm.base_fields if data.get(name)}
+        form = forms.PickupForm(initial={"method": PickupMethod.SELF_PICKUP} | typed)
     found = selectors.orders_among(actor=actor, numbers=numbers)
+    if data.get("narrow") in PickupMethod.values:
+        narrowed = batch.plan(Action.REGISTER_PICKUP, numbers, found, actor.role, method=data["narrow"], split_by_warehouse=split)
+        numbers = [o.number for o in narrowed.eligible]
     plans = {
-        method: batch.plan(Action.REGISTER_PICKUP, numbers, found, actor.role, method=method)
+        method: batch.plan(Action.REGISTER_PICKUP, numbers, found, actor.role, method=method, split_by_warehouse=split)
         for method in PickupMethod.values
     }
     return page(
@@ -71,15 +68,18 @@ def batch_pickup(request):
         {
             "form": form,
             "numbers": numbers,
+            "back": back,
+            "close_url": list_url(reverse("orders:list"), back),
             "plans": [
                 {
                     "method": method,
                     "plan": plan,
                     "refused": refused_list(plan.refused, action=Action.REGISTER_PICKUP, found=found),
-                    "narrow": urlencode({"numbers": [o.number for o in plan.eligible], "method": method}, doseq=True),
+                    "warehouses": [(group[0].warehouse, len(group)) for group in plan.warehouse_groups],
                 }
                 for method, plan in plans.items()
             ],
+            "split": split,
             "too_many": len(numbers) > settings.PARCELBACK_MAX_BATCH,
         },
         status=status,
@@ -90,36 +90,45 @@ def batch_pickup(request):
 @require_GET
 @never_cache
 def pickup_done(request):
-    """The result of a registration, shown once (and never cached): the code is not kept anywhere readable."""
-    done = request.session.pop("pickup_done", None)
+    """The result of a registration, never cached: the codes stay sealed in the session for a few minutes, so a
+    reload (or printing the slip) still shows them to this user, and are gone after."""
+    done = kept_codes(request, "pickup_done")
     if not done:
         return redirect("orders:list")
     orders = selectors.orders_among(actor=request.actor, numbers=done["numbers"])
-    context = {"done": done, "code": unsealed_code(done.get("sealed_code")), "orders": orders}
+    context = {"codes": code_groups(done, orders), "orders": orders, "slip_url": reverse("orders:pickup_slip")}
+    context["back_url"] = list_url(reverse("orders:list"), done.get("back"))
     return page(request, "reverse_orders/pickup_done.html", context)
 
 
 @login_required
 def batch_destroy(request):
-    """确认销毁, single or batch: the dialog names every order and asks a second time."""
+    """确认销毁, single or batch, in two steps as in the seed: the plan naming every order, whose 确定 opens the
+    second confirmation (二次确认弹窗); only that one's 确定 (`confirm=1`) destroys. 取消 there goes back."""
     actor = request.actor
     data = request.POST if request.method == "POST" else request.GET
-    numbers = requested_numbers(data)
+    try:
+        numbers = requested_numbers(data, actor)
+    except SelectionTooLarge as error:
+        return selection_too_large(request, error)
+    back = back_query(data.get("back"))  # the list view acted from: kept through the dialog, returned to after
     status = 200
     error = None
+    step = "confirm" if request.method == "POST" and data.get("step") == "confirm" else "plan"
     if request.method == "POST" and "submit" in data:
         try:
             done = services.confirm_destruction(actor=actor, numbers=numbers, confirm=data.get("confirm") == "1")
         except Refused as refused:
             status = refused.http_status
             error = refused
+            step = "confirm" if refused.code == Code.CONFIRMATION_REQUIRED else "plan"
         else:
             messages.success(
                 request,
                 _("已确认销毁 %(count)s 条,状态已变为 包裹待销毁:%(numbers)s")
                 % {"count": len(done), "numbers": ", ".join(o.number for o in done)},
             )
-            return go(request, reverse("orders:list"))
+            return go(request, list_url(reverse("orders:list"), back))
     found = selectors.orders_among(actor=actor, numbers=numbers)
     plan = batch.plan(Action.CONFIRM_DESTRUCTION, numbers, found, actor.role)
     return page(
@@ -127,10 +136,13 @@ def batch_destroy(request):
         "reverse_orders/batch_destroy.html",
         {
             "numbers": numbers,
+            "back": back,
+            "close_url": list_url(reverse("orders:list"), back),
             "plan": plan,
             "refused": refused_list(plan.refused, action=Action.CONFIRM_DESTRUCTION, found=found),
-            "narrow": urlencode({"numbers": [o.number for o in plan.eligible]}, doseq=True),
+            "narrow": urlencode({"numbers": [o.number for o in plan.eligible], "back": back}, doseq=True),
             "error": error,
+            "step": step if plan.ok else "plan",
         },
         status=status,
     )

@@ -14,9 +14,12 @@ from parcelback.core.console import go, page, refusal_to_form
 from parcelback.core.errors import Code, Refused
 
 from .. import forms, selectors, services, states
+from ..models import ExceptionState
+from ..services.execution import handover_warnings
+from ..services.pickup_codes import handover_group
 from ..timeline import label_events
 from . import Action, order_or_404, with_days
-from .batch import sealed_code, unsealed_code
+from .pickup_slip import code_groups, keep_codes, kept_codes, sealed_code
 
 ACTION_FORMS = {
     Action.HAND_OVER: ("handover_form", forms.HandOverForm),
@@ -45,6 +48,8 @@ def render_detail(request, order, bound: dict | None = None, *, status: int = 20
     context["exceptions"] = list(order.exceptions.all())
     context["events"] = label_events(list(order.events.all()))
     context["is_merchant"] = actor.role in (Role.MERCHANT_OPERATOR, Role.MERCHANT_VIEWER)
+    if Action.HAND_OVER in actions and registration:
+        context.update(handover_context(actor, order, registration, context["handover_form"]))
     return page(request, "reverse_orders/detail.html", context, status=status)
 
 
@@ -75,15 +80,35 @@ def detail_action(request, number: str, action: Action, run, *, success: str):
     return render_detail(request, order, {name: form, "open_form": name}, status=400)
 
 
+def handover_context(actor, order, registration, form) -> dict:
+    """The handover form's extras: the registration's other arrived orders (to hand over together) and the
+    warnings the operator must confirm with a reason: another person than the registered picker, an open
+    exception."""
+    group = handover_group(actor=actor, order=order)
+    whole = form.is_bound and form.data.get("whole_registration") in ("1", "on", "true")
+    handed_to = form.data.get("handed_to", "") if form.is_bound else ""
+    warnings = handover_warnings(group if whole else [order], [registration.picker_name], handed_to)
+    return {
+        "handover_group": group if len(group) > 1 else [],
+        "handover_group_exceptions": sum(o.exception_state == ExceptionState.PENDING for o in group),
+        "handover_whole": whole,
+        "handover_warnings": warnings,
+        "handover_handed_to": handed_to,
+        "handover_needs_reason": bool(warnings) or bool(form.is_bound and form.errors.get("override_reason")),
+    }
+
+
 @login_required
 @require_POST
 def hand_over(request, number: str):
+    whole = request.POST.get("whole_registration") in ("1", "on", "true")
     return detail_action(
         request, number, Action.HAND_OVER,
         lambda actor, order, d: services.hand_over(
-            actor=actor, number=order.number, pickup_code=d["pickup_code"], handed_to=d["handed_to"]
+            actor=actor, number=order.number, pickup_code=d["pickup_code"], handed_to=d["handed_to"],
+            whole_registration=d["whole_registration"], override_reason=d["override_reason"],
         ),
-        success=_("已交付提货,状态:已提货"),
+        success=_("已交付本次登记的全部已到仓单据,状态:已提货") if whole else _("已交付提货,状态:已提货"),
     )
 
 
@@ -103,10 +128,9 @@ def reissue_pickup_code(request, number: str):
             raise Http404 from None
         context = {"open_form": "reissue_form", "action_error": refused.message}
         return render_detail(request, order, context, status=refused.http_status)
-    request.session[f"pickup_code_reissued:{order.number}"] = {
-        "numbers": [o.number for o in reissued.orders],
-        "sealed_code": sealed_code(reissued.pickup_code),
-    }
+    numbers = [o.number for o in reissued.orders]
+    codes = [{"warehouse": order.warehouse_id, "numbers": numbers, "sealed_code": sealed_code(reissued.pickup_code)}]
+    keep_codes(request, f"pickup_code_reissued:{order.number}", {"numbers": numbers, "codes": codes})
     return go(request, reverse("orders:pickup_code_reissued", args=[order.number]))
 
 
@@ -114,12 +138,13 @@ def reissue_pickup_code(request, number: str):
 @require_GET
 @never_cache
 def pickup_code_reissued(request, number: str):
-    """The new pickup code, shown once and never cached."""
-    done = request.session.pop(f"pickup_code_reissued:{number}", None)
+    """The new pickup code, never cached; kept sealed in the session for a few minutes (reload, pickup slip)."""
+    done = kept_codes(request, f"pickup_code_reissued:{number}")
     if not done:
         return redirect("orders:detail", number=number)
     orders = selectors.orders_among(actor=request.actor, numbers=done["numbers"])
-    context = {"number": number, "code": unsealed_code(done["sealed_code"]), "orders": orders}
+    slip_url = reverse("orders:pickup_code_reissued_slip", args=[number])
+    context = {"number": number, "codes": code_groups(done, orders), "orders": orders, "slip_url": slip_url}
     return page(request, "reverse_orders/pickup_code_reissued.html", context)
 
 

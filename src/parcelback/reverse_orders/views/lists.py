@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -48,6 +49,14 @@ def sort_link(key: str, current: str) -> tuple[str, str]:
     return (key if key == "deadline" else "-" + key), ""
 
 
+def selection_key(params) -> str:
+    """Which ticks belong together: the list's filters, whatever the page, page size or sort."""
+    kept = params.copy()
+    for key in ("page", "per_page", "ordering"):
+        kept.pop(key, None)
+    return urlencode(sorted((k, v) for k, values in kept.lists() for v in values if v))
+
+
 @login_required
 @require_GET
 def order_list(request):
@@ -78,6 +87,11 @@ def order_list(request):
             "may_register": may(actor.role, Action.REGISTER_PICKUP),
             "may_confirm": may(actor.role, Action.CONFIRM_DESTRUCTION),
             "export_query": request.GET.urlencode(),
+            "back": request.GET.urlencode(),  # the view itself: dialogs and detail links return here
+            "back_param": urlencode({"back": request.GET.urlencode()}),
+            "selection_key": selection_key(request.GET),
+            "pasted": selectors.pasted_check(filterset),
+            "max_batch": settings.PARCELBACK_MAX_BATCH,
         },
     )
 
@@ -99,8 +113,8 @@ def export(request, fmt: str):
             return page(request, "reverse_orders/export_start.html", context)
         # Both run their first query here, so a failure is answered below rather than breaking a started download.
         if fmt == "xlsx":
-            return exports.xlsx_response(filterset.qs)
-        return exports.csv_response(filterset.qs)
+            return exports.xlsx_response(filterset.console_qs)
+        return exports.csv_response(filterset.console_qs)
     except OperationalError as error:
         if "locked" not in str(error):
             raise

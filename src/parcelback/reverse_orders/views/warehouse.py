@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from parcelback.accounts import selectors as account_selectors
@@ -17,6 +18,7 @@ from parcelback.core.errors import Refused
 
 from .. import forms, imports, selectors, services, states
 from ..filters import split_numbers
+from ..services.intake import record_arrival_scan
 from . import Action, may, order_or_404, refused_list, with_days
 
 QUEUE_PAGE_SIZE = 50
@@ -40,16 +42,17 @@ def queue(request):
         if arrival_form.is_valid():
             numbers = split_numbers(arrival_form.cleaned_data["numbers"])
             try:
-                done = services.record_arrival(actor=actor, numbers=numbers)
+                scan = record_arrival_scan(actor=actor, numbers=numbers)
             except Refused as refusal:
                 status = refusal.http_status
                 refusal_to_form(arrival_form, refusal)
                 refused = refused_list(refusal.refused)
             else:
-                messages.success(request, _("已登记到仓 %(count)s 条") % {"count": len(done)})
+                report_arrival_scan(request, scan)
                 return redirect(f"{reverse('orders:queue')}?tab={tab}")
         else:
             status = 400
+    report = request.session.pop(ARRIVAL_REPORT, None) if request.method == "GET" else None
     listed = paged(request, selectors.work_queue(actor=actor, tab=tab), per_page=QUEUE_PAGE_SIZE)
     orders = list(listed["page_obj"].object_list)
     for order in orders:
@@ -67,10 +70,45 @@ def queue(request):
             "found": found,
             "arrival_form": arrival_form,
             "refused": refused,
+            "arrival_report": report,
             "may_create": may(actor.role, Action.RECORD_ARRIVAL),
         },
         status=status,
     )
+
+
+ARRIVAL_REPORT = "arrival_report"
+
+
+def report_arrival_scan(request, scan) -> None:
+    """Say what a scanned list came to: a message for the count, and (kept for the page shown after the redirect)
+    every number that did not arrive with its reason, and every number scanned more than once."""
+    if scan.recorded:
+        messages.success(request, _("已登记到仓 %(count)s 条") % {"count": len(scan.recorded)})
+    elif not scan.repeated:
+        messages.error(request, _("没有可登记到仓的单据"))
+    problems = refused_list(scan.refused)
+    for row in problems:
+        row["message"] = str(ARRIVAL_REASONS.get(row["code"], row["message"]))
+    repeated = [
+        {"number": number, "message": _("重复扫描 %(times)s 次,已按 1 次计") % {"times": times}}
+        for number, times in scan.repeated.items()
+    ]
+    if problems or repeated:
+        request.session[ARRIVAL_REPORT] = {
+            "problems": problems,
+            "repeated": repeated,
+            "summary": _("重复扫描 %(repeated)s 个,已按 1 次计") % {"repeated": len(repeated)} if repeated else "",
+            "not_found": " ".join(r["number"] for r in problems if r["code"] == "not_found"),
+        }
+
+
+# The reasons a scanned number did not arrive, as the counter says them.
+ARRIVAL_REASONS = {
+    "not_found": gettext_lazy("未找到该单号"),
+    "already_arrived": gettext_lazy("已到仓,未重复登记"),
+    "wrong_status": gettext_lazy("单据已结束,无需到仓"),
+}
 
 
 @login_required

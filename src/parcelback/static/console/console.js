@@ -59,19 +59,78 @@
   async function load(url, options) {
     const response = await fetch(url, Object.assign({ headers: { "X-Fragment": "1" }, credentials: "same-origin" }, options));
     const next = response.headers.get("X-Location");
-    if (next) { window.location.assign(next); return; }
+    if (next) { document.dispatchEvent(new CustomEvent("pb:written")); window.location.assign(next); return; }
     if (response.redirected) { window.location.assign(response.url); return; }  // e.g. signed out meanwhile
     show(await response.text());
   }
 
-  // Ticked rows: "select all on this page" and the running count.
+  // ---- List selection (issue 11, keep the operator's context) ------------------------------------------------
+  // Ticks survive changing page, page size and sort: the ticked numbers are kept in sessionStorage under the
+  // list's filters (data-selection-key). "选择全部 N 条符合条件的单据" switches to the whole filtered list: the
+  // batch buttons then send select=filter with the list's query (back) and the server resolves the numbers.
   const selectAll = document.getElementById("select-all");
   const counter = document.getElementById("selected-count");
+  const batchForm = document.getElementById("batch-form");
+  const matching = document.getElementById("select-matching");
+  const storeKey = batchForm ? "pb-ticks:" + (batchForm.dataset.selectionKey || "") : null;
   const boxes = () => Array.from(document.querySelectorAll('input[name=numbers][form=batch-form]:not([disabled])'));
-  function count() { if (counter) counter.textContent = boxes().filter((b) => b.checked).length; }
-  if (selectAll) selectAll.addEventListener("change", () => { boxes().forEach((b) => { b.checked = selectAll.checked; }); count(); });
-  document.addEventListener("change", (e) => { if (e.target.matches('input[name=numbers][form=batch-form]')) count(); });
-  count();
+  function loadTicks() {
+    try { return JSON.parse(sessionStorage.getItem(storeKey)) || { numbers: [], all: false }; }
+    catch (err) { return { numbers: [], all: false }; }
+  }
+  const ticks = loadTicks();
+  const ticked = new Set(ticks.numbers);
+  function save() {
+    try { sessionStorage.setItem(storeKey, JSON.stringify({ numbers: Array.from(ticked), all: ticks.all })); } catch (err) { /* private mode */ }
+  }
+  function count() {
+    const total = matching ? Number(matching.dataset.total) : 0;
+    if (counter) counter.textContent = ticks.all ? total : ticked.size;
+    const onPage = boxes();
+    if (selectAll) selectAll.checked = ticks.all || (onPage.length > 0 && onPage.every((b) => b.checked));
+    if (matching) {
+      const offer = !ticks.all && selectAll && selectAll.checked && total > onPage.length;
+      matching.querySelector("[data-offer]").hidden = !offer;
+      matching.querySelector("[data-chosen]").hidden = !ticks.all;
+      matching.hidden = !offer && !ticks.all;
+    }
+  }
+  if (batchForm) {
+    boxes().forEach((b) => { b.checked = ticks.all || ticked.has(b.value); });
+    if (selectAll) selectAll.addEventListener("change", () => {
+      ticks.all = false;
+      boxes().forEach((b) => { b.checked = selectAll.checked; if (b.checked) ticked.add(b.value); else ticked.delete(b.value); });
+      save(); count();
+    });
+    document.addEventListener("change", (e) => {
+      const box = e.target;
+      if (!box.matches('input[name=numbers][form=batch-form]')) return;
+      if (ticks.all && !box.checked) {  // leaving "all matching": keep the visible rows but this one
+        ticks.all = false; ticked.clear(); boxes().forEach((b) => { if (b.checked) ticked.add(b.value); });
+      }
+      if (box.checked) ticked.add(box.value); else ticked.delete(box.value);
+      save(); count();
+    });
+    if (matching) matching.addEventListener("click", (e) => {
+      if (e.target.closest("[data-choose-all]")) { ticks.all = true; boxes().forEach((b) => { b.checked = true; ticked.add(b.value); }); }
+      else if (e.target.closest("[data-clear-all]")) { ticks.all = false; ticked.clear(); boxes().forEach((b) => { b.checked = false; }); }
+      else return;
+      save(); count();
+    });
+    count();
+  }
+  // A dialog's write went through: the ticked orders have been acted on, so the selection starts afresh.
+  document.addEventListener("pb:written", () => { if (storeKey) { ticks.all = false; ticked.clear(); save(); } });
+  // The query a batch button sends: all matching (select=filter), or every ticked number; with the view to return to.
+  function batchParams() {
+    const params = new URLSearchParams();
+    if (ticks.all) params.append("select", "filter");
+    else (batchForm ? Array.from(ticked) : []).forEach((n) => params.append("numbers", n));
+    const back = batchForm && batchForm.querySelector("input[name=back]");
+    if (back) params.append("back", back.value);
+    return params;
+  }
+  // ---- end of list selection ---------------------------------------------------------------------------------
 
   if (!dialog) return;
 
@@ -80,9 +139,7 @@
     const button = e.target.closest("[data-dialog-submit]");
     if (!button) return;
     e.preventDefault();
-    const params = new URLSearchParams();
-    boxes().filter((b) => b.checked).forEach((b) => params.append("numbers", b.value));
-    load(button.getAttribute("formaction") + "?" + params.toString());
+    load(button.getAttribute("formaction") + "?" + batchParams().toString());
   });
 
   // Row actions and "continue with the eligible ones": load into the dialog.
@@ -106,5 +163,39 @@
 
   document.addEventListener("click", (e) => {
     if (e.target.closest("[data-close]") && dialog.contains(e.target)) { e.preventDefault(); dialog.close(); }
+  });
+})();
+
+// --- Pickup code screen and pickup slip (issue 11): copy the code, print the slip. Without this script the
+// buttons stay hidden; the code can still be selected by hand and the slip printed from the browser's menu.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-copy], [data-print]").forEach((button) => { button.hidden = false; });
+
+  function fallbackCopy(text) {
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "visually-hidden";
+    document.body.appendChild(area);
+    area.select();
+    const ok = document.execCommand("copy");
+    area.remove();
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy failed"));
+  }
+
+  document.addEventListener("click", (e) => {
+    const copy = e.target.closest("[data-copy]");
+    if (copy) {
+      const text = copy.getAttribute("data-copy");
+      const status = copy.parentElement.querySelector(".copied");
+      const write = navigator.clipboard && window.isSecureContext ? navigator.clipboard.writeText(text) : fallbackCopy(text);
+      write.catch(() => fallbackCopy(text)).then(
+        () => { if (status) status.textContent = copy.dataset.copied; },
+        () => { if (status) status.textContent = copy.dataset.copyFailed; }
+      );
+      return;
+    }
+    if (e.target.closest("[data-print]")) window.print();
   });
 })();

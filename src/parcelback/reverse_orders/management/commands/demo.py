@@ -47,6 +47,20 @@ GOODS = [
     # Proof that user text is escaped everywhere it is shown.
     "测试商品 <script>alert('xss')</script>",
 ]
+# What a warehouse reports, what the merchant answers and how it ended, per exception type (they must match).
+Type = OrderException.Type
+EXCEPTION_STORIES = {
+    Type.DAMAGED: [
+        ("外箱破损,内件受潮", "请拍照确认内件情况", "内件完好,已重新包装"),
+        ("外箱压扁,一瓶洗发水渗漏", "渗漏的一件请单独封装", "渗漏件已隔离封装,其余完好"),
+    ],
+    Type.INFORMATION_MISMATCH: [
+        ("到仓货品与单据不符:单据 2 件,实收 1 件", "请核对退回运单的称重记录", "承运商确认少件,已补录差异"),
+        ("面单上的订单号与系统不一致", "以系统单号为准,请贴新标签", "已重新贴标"),
+    ],
+    Type.LOST: [("系统显示已签收,仓内未找到包裹", "请调取签收当日监控", "已在退货区找到,已上架")],
+    Type.OTHER: [("包裹内夹带非本单商品一件", "多出的商品请另行登记", "已另建单据处理")],
+}
 USERS = [
     ("merchant1", "shop1", Role.MERCHANT_OPERATOR),
     ("merchant2", "shop2", Role.MERCHANT_OPERATOR),
@@ -172,7 +186,10 @@ class Command(BaseCommand):
             if roll < 0.04:
                 services.cancel(actor=provider, number=order.number, reason="重复建单")
                 continue
-            if roll < 0.45:  # still waiting for the merchant
+            # A merchant answers most parcels in time: a handful are overdue, some due within 3 days, most later.
+            days = order.days_left(now)
+            waiting = 0.04 if days is not None and days < 0 else 0.3 if days is not None and days <= 3 else 0.6
+            if rng.random() < waiting:  # still waiting for the merchant
                 if rng.random() < 0.15:
                     self.exception(order, provider, merchant[order.shop.code], rng)
                 continue
@@ -182,7 +199,7 @@ class Command(BaseCommand):
                     services.destroy(
                         actor=provider,
                         number=order.number,
-                        destroyed_at=now - timedelta(hours=rng.randint(1, 48)),
+                        destroyed_at=timezone.now(),  # never before the merchant's confirmation
                         method="海关监管下焚烧",
                         evidence=[SimpleUploadedFile("destruction.png", tiny_png(), content_type="image/png")],
                     )
@@ -219,8 +236,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def exception(order, provider, merchant, rng: random.Random) -> None:
-        kind = rng.choice([OrderException.Type.DAMAGED, OrderException.Type.INFORMATION_MISMATCH, OrderException.Type.OTHER])
-        exc = services.raise_exception(actor=provider, number=order.number, type=kind, description="外箱破损,内件待核对")
-        services.comment_exception(actor=merchant, number=order.number, exception_id=exc.pk, body="请拍照确认内件情况")
+        kind = rng.choice(list(EXCEPTION_STORIES))
+        description, comment, note = rng.choice(EXCEPTION_STORIES[kind])
+        exc = services.raise_exception(actor=provider, number=order.number, type=kind, description=description)
+        services.comment_exception(actor=merchant, number=order.number, exception_id=exc.pk, body=comment)
         if rng.random() < 0.5:
-            services.resolve_exception(actor=provider, number=order.number, exception_id=exc.pk, note="内件完好,已重新包装")
+            services.resolve_exception(actor=provider, number=order.number, exception_id=exc.pk, note=note)
