@@ -46,6 +46,14 @@
     });
   }
 
+  // The 单号 box grows with what was pasted (up to 8 lines), so the user sees the numbers they are filtering by.
+  const pasted = document.getElementById("f-numbers");
+  if (pasted) {
+    const fit = () => { pasted.rows = Math.min(8, Math.max(2, pasted.value.split("\n").length)); };
+    pasted.addEventListener("input", fit);
+    fit();
+  }
+
   const dialog = document.getElementById("dialog");
   const content = dialog && dialog.querySelector(".dialog-content");
 
