@@ -7,8 +7,8 @@ from pathlib import Path
 import parcelback
 
 SRC = Path(parcelback.__file__).parent
-FLOORS = {"core": 0, "accounts": 1, "reverse_orders": 2, "webhooks": 3}
-TOP = 4  # everything else: api.py, urls.py, cli.py, settings.py, bench/, worker/
+FLOORS = {"core": 0, "accounts": 1, "reverse_orders": 2, "webhooks": 3, "notifications": 4}
+TOP = 5  # everything else: api.py, urls.py, cli.py, settings.py, bench/, worker/
 
 
 def floor(module: str) -> int:

@@ -11,6 +11,7 @@ from parcelback.accounts.api import BearerToken
 from parcelback.core.api import API_MESSAGES, ApiCode, ApiError, PerTokenThrottle, api_error, error_body
 from parcelback.core.errors import HTTP_STATUS, MESSAGES, Code, Refused
 from parcelback.core.text import is_blank
+from parcelback.notifications.api import router as notifications_router
 from parcelback.reverse_orders.api import router as orders_router
 from parcelback.webhooks.api import router as webhooks_router
 
@@ -59,6 +60,7 @@ api = ParcelbackAPI(
 )
 api.add_router("", orders_router)
 api.add_router("", webhooks_router)
+api.add_router("", notifications_router)
 
 
 @api.exception_handler(Refused)

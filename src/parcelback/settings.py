@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "parcelback.accounts",
     "parcelback.reverse_orders",
     "parcelback.webhooks",
+    "parcelback.notifications",
     "parcelback.bench",
     "parcelback.worker",
 ]
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parcelback.accounts.context_processors.actor",
+                "parcelback.notifications.context_processors.unread",
             ],
         },
     },

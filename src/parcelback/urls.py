@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("parcelback.accounts.urls")),
     path("orders/", include("parcelback.reverse_orders.urls")),
     path("webhooks/", include("parcelback.webhooks.urls")),
+    path("notifications/", include("parcelback.notifications.urls")),
 ]

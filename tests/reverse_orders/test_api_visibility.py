@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver
 from django.utils import timezone
 
+from parcelback.notifications.models import Notification
 from parcelback.reverse_orders.management.commands.demo import tiny_png
 from parcelback.reverse_orders.models import OrderException, ReverseType, Status
 from parcelback.webhooks.models import OutboxMessage, WebhookDelivery, WebhookEndpoint
@@ -34,6 +35,7 @@ class Theirs:
     exception: object
     endpoint: object
     delivery: object
+    notification: object
 
 
 @pytest.fixture
@@ -47,7 +49,9 @@ def theirs(world):
     message = OutboxMessage.objects.create(event_type="reverse_order.created", order_number=order.number, shop=world.shop1,
                                            provider=world.provider_a, payload={})
     delivery = WebhookDelivery.objects.create(endpoint=endpoint, message=message, retry_until=timezone.now() + timedelta(days=1))
-    return Theirs(order, destroy_order, exception, endpoint, delivery)
+    notification = Notification.objects.create(recipient_id=world.merchant1.user_id, kind="overdue", order_number=order.number,
+                                               shop=world.shop1, provider=world.provider_a, message=message)
+    return Theirs(order, destroy_order, exception, endpoint, delivery, notification)
 
 
 def pickup_body(number):
@@ -103,6 +107,12 @@ MATRIX = {
     "get_endpoint": (lambda c, t: c.get(f"/webhook-endpoints/{t.endpoint.pk}"), not_found),
     "delete_endpoint": (lambda c, t: c.delete(f"/webhook-endpoints/{t.endpoint.pk}"), not_found),
     "list_deliveries": (lambda c, t: c.get(f"/webhook-endpoints/{t.endpoint.pk}/deliveries"), not_found),
+    "list_notifications": (
+        lambda c, t: c.get("/notifications"), lambda r, t: r.status_code == 200 and t.order.number not in str(r.content)),
+    "mark_read": (
+        lambda c, t: c.post("/notifications/read", {"ids": [t.notification.pk]}),
+        # never another's: nothing marked, for whoever asks
+        lambda r, t: r.json() == {"marked": 0} and Notification.objects.get(pk=t.notification.pk).read_at is None),
     "redeliver": (
         lambda c, t: c.post(f"/webhook-endpoints/{t.endpoint.pk}/deliveries/{t.delivery.pk}/redeliver"), not_found),
 }

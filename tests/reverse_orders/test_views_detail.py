@@ -33,7 +33,7 @@ def test_detail_query_count_is_pinned(client, world, orders, django_assert_num_q
     services.comment_exception(actor=world.merchant1, number=order.number, exception_id=exc.pk, body="请拍照")
     client_for(client, world.merchant1)
     # session, user, membership, order (+joins), lines, exceptions, comments (+authors), events
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert client.get(f"/orders/{order.number}/").status_code == 200
 
 

@@ -29,7 +29,7 @@ def test_queue_query_count_is_pinned(client, world, django_assert_num_queries):
         ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, arrived_at=None, goods=[("1", "甲"), ("2", "乙")])
     client_for(client, world.provider1)
     # session, user, membership, page count, page rows, their lines, tab counts
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get("/orders/queue/").status_code == 200
 
 

@@ -15,6 +15,7 @@ from contextlib import nullcontext
 from django.db import OperationalError, close_old_connections, connection
 
 from parcelback.core.idempotency import purge_expired
+from parcelback.notifications.jobs import fan_out_notifications
 from parcelback.reverse_orders.jobs import expire_exports, run_next_export, sweep_deadlines
 from parcelback.webhooks.delivery import Senders, deliver_due, fan_out
 from parcelback.webhooks.delivery import prune as prune_webhooks
@@ -50,6 +51,7 @@ class Worker:
             close_old_connections()
             # Each job on its own: one that fails (a bad row, a bug) is logged and the others still run this round.
             busy = bool(self.guard("fan-out", fan_out, 0)) | bool(self.guard("delivery", self.deliver, 0, once=once))
+            busy |= bool(self.guard("notifications", fan_out_notifications, 0))
             if once:
                 busy |= bool(self.guard("export", run_next_export, False))
             elif self.export_running is None or self.export_running.done():

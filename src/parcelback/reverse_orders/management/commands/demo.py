@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from parcelback.accounts.actors import actor_for
 from parcelback.accounts.models import Membership, Organisation, Role, Warehouse
+from parcelback.notifications.jobs import catch_up as notify_everyone
 from parcelback.reverse_orders import batch, services
 from parcelback.reverse_orders.models import BusinessMode, OrderException, PickupMethod, ReverseOrder, ReverseType
 
@@ -93,6 +94,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo orders already present; left as they are.")
         else:
             self.build_orders(users, orders, random.Random(seed))
+        notify_everyone()  # the demo people's inboxes (the worker does this in production)
         self.stdout.write(self.style.SUCCESS("Demo ready. Users (password %s):" % PASSWORD))
         for username, org, role in [*USERS, ("admin", "-", Role.ADMIN)]:
             self.stdout.write(f"  {username:<10} {Role(role).label} · {org}")

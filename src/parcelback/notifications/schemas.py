@@ -1,0 +1,38 @@
+"""The inbox's API shapes: what a notification looks like, and what marking read takes."""
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from parcelback.core.api import NO_NUL
+
+from .services import MAX_IDS
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str = Field(description="the timeline kind (EventKind)")
+    event_type: str = Field(description="the same event's webhook type")
+    order_number: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPage(Schema):
+    results: list[NotificationOut]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
+
+
+class NotificationQuery(Schema):
+    unread: bool | None = Field(None, description="true: only unread; false: only read")
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, pattern=NO_NUL, description="next_cursor of the previous page")
+
+
+class ReadIn(Schema):
+    ids: list[int] = Field(default_factory=list, max_length=MAX_IDS)
+    all: bool = False
+
+
+class ReadOut(Schema):
+    marked: int
