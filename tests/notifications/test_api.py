@@ -68,3 +68,9 @@ def test_another_shops_ids_are_never_marked(api, world, told):
 def test_marking_nothing_is_refused(api, world, told):
     assert_error(api(world.merchant1).post("/notifications/read", {}), 400, "invalid", field="ids")
     assert Notification.objects.filter(read_at__isnull=False).count() == 0
+
+
+@pytest.mark.parametrize("body", [{"ids": [False]}, {"ids": ["1"]}, {"all": "yes"}, {"all": 1}])
+def test_ids_and_all_take_only_their_own_types(api, world, told, body):
+    assert_error(api(world.merchant1).post("/notifications/read", body), 400, "invalid")
+    assert Notification.objects.filter(read_at__isnull=False).count() == 0

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictInt
 
 from parcelback.core.api import NO_NUL
 
@@ -30,8 +30,8 @@ class NotificationQuery(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] = Field(default_factory=list, max_length=MAX_IDS)
-    all: bool = False
+    ids: list[StrictInt] = Field(default_factory=list, max_length=MAX_IDS)
+    all: StrictBool = False
 
 
 class ReadOut(Schema):
