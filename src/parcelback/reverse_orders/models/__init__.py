@@ -1,0 +1,38 @@
+"""The reverse leg: parcels that came back (`orders`), what the merchant said to do with them and what the warehouse
+did (`handling`), and what happened, kept (`history`). Import from here: `from .models import ReverseOrder`."""
+from .handling import (
+    PICKUP_CODE_MAX_WRONG,
+    DestructionConfirmation,
+    EvidenceFile,
+    ExceptionComment,
+    Execution,
+    OrderException,
+    PickupCode,
+    PickupRegistration,
+)
+from .history import Event, EventKind, ExportJob
+from .orders import (
+    CANCEL_REASON_LENGTH,
+    PICKUP_CODE_LENGTH,
+    BusinessMode,
+    CargoOwner,
+    DeadlinePolicy,
+    ExceptionState,
+    NumberSequence,
+    OrderLine,
+    PickupMethod,
+    ReverseOrder,
+    ReverseOrderQuerySet,
+    ReverseType,
+    Status,
+    choice_label,
+    max_length,
+)
+
+__all__ = [
+    "CANCEL_REASON_LENGTH", "PICKUP_CODE_LENGTH", "PICKUP_CODE_MAX_WRONG", "BusinessMode", "CargoOwner",
+    "DeadlinePolicy", "DestructionConfirmation", "Event", "EventKind", "EvidenceFile", "ExceptionComment",
+    "ExceptionState", "Execution", "ExportJob", "NumberSequence", "OrderException", "OrderLine", "PickupCode",
+    "PickupMethod", "PickupRegistration", "ReverseOrder", "ReverseOrderQuerySet", "ReverseType", "Status",
+    "choice_label", "max_length",
+]
