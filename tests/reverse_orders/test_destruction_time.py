@@ -14,7 +14,7 @@ from parcelback.reverse_orders.models import (
 )
 
 from ..factories import ReverseOrderFactory
-from ..helpers import client_for, refused_with
+from ..helpers import client_for, page_snapshot, refused_with
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -59,6 +59,7 @@ def test_accepts_destruction_between_confirmation_and_now(world):
 def test_detail_page_says_why_the_time_is_refused(world, client):
     order = confirmed(world)
     client_for(client, world.provider1)
+    before = page_snapshot(order)
     when = timezone.localtime(timezone.now() - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         f"/orders/{order.number}/destroy/", {"destroyed_at": when, "method": "焚烧", "evidence": evidence()[0]}
@@ -67,3 +68,4 @@ def test_detail_page_says_why_the_time_is_refused(world, client):
     assert "不能早于商家确认销毁的时间" in response.content.decode()
     order.refresh_from_db()
     assert order.status == Status.AWAITING_DESTRUCTION
+    assert page_snapshot(order) == before  # status, timeline and outbox untouched
