@@ -250,6 +250,25 @@ PARCELBACK_WEBHOOK_ALLOW_PRIVATE = env_flag("PARCELBACK_WEBHOOK_ALLOW_PRIVATE", 
 PARCELBACK_WEBHOOK_KEEP_DAYS = int(os.environ.get("PARCELBACK_WEBHOOK_KEEP_DAYS", "30"))
 PARCELBACK_EXPORT_KEEP_DAYS = int(os.environ.get("PARCELBACK_EXPORT_KEEP_DAYS", "7"))
 
+# --- Email (notifications) ---------------------------------------------------------------------------
+# Django's SMTP backend when EMAIL_HOST is set; otherwise every email is printed on the worker's console, so a
+# local install works offline. PARCELBACK_BASE_URL is where the links in emails point.
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Parcelback <noreply@parcelback.localhost>")
+PARCELBACK_BASE_URL = os.environ.get("PARCELBACK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The local hour (TIME_ZONE) after which each person's daily digest is sent; it holds what came before that hour.
+PARCELBACK_DIGEST_HOUR = int(os.environ.get("PARCELBACK_DIGEST_HOUR", "8"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

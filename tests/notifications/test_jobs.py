@@ -8,14 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from parcelback.notifications.jobs import (
-    PROVIDER_HEARS,
-    SETTLE,
-    SHOP_HEARS,
-    catch_up,
-    fan_out_notifications,
-)
+from parcelback.notifications.jobs import SETTLE, catch_up, fan_out_notifications
 from parcelback.notifications.models import Notification, NotificationCursor
+from parcelback.notifications.rules import PROVIDER_HEARS, SHOP_HEARS
 from parcelback.reverse_orders.models import EventKind
 from parcelback.webhooks.models import EVENT_TYPE_OF_KIND, OutboxMessage
 

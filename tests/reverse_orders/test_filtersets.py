@@ -102,3 +102,35 @@ def test_tab_counts_follow_other_filters(world, orders):
 
 def test_split_numbers_accepts_any_separator():
     assert split_numbers("A1, A2，A3\nA4\tA5;A6  ") == ["A1", "A2", "A3", "A4", "A5", "A6"]
+
+
+def test_aging_buckets_orders_awaiting_instruction_by_whole_days_left(world, client):
+    """Each bucket holds exactly the orders whose list badge (`days_left`) falls in it; `none` the others."""
+    from django.http import QueryDict
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+
+    def due_in(days: int, hours: int = 12):  # noon (by default) of the local day `days` from today
+        moment = timezone.make_aware(timezone.datetime.combine(today + timedelta(days=days), timezone.datetime.min.time()))
+        return ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, instruction_deadline=moment + timedelta(hours=hours))
+
+    made = {
+        "overdue": [ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, instruction_deadline=now - timedelta(minutes=1)), due_in(-3)],
+        "due_3d": [due_in(1), due_in(3, hours=23)],
+        "due_7d": [due_in(4, hours=0), due_in(7)],
+        "due_15d": [due_in(8), due_in(15)],
+        "later": [due_in(16, hours=0), due_in(40)],
+        "none": [ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, status=Status.AWAITING_PICKUP, pickup_method="forward")],
+    }
+    for bucket, expected in made.items():
+        query = QueryDict(mutable=True)
+        query.update({"aging": bucket})
+        got = set(selectors.order_list(actor=world.merchant1, params=query).qs.values_list("number", flat=True))
+        assert got == {o.number for o in expected}, bucket
+        for order in expected:
+            days = order.days_left(now)
+            assert days is None if bucket == "none" else (bucket == "overdue") == (order.instruction_deadline < now)
+    query = QueryDict(mutable=True)
+    query.update({"aging": "soon"})
+    assert selectors.order_list(actor=world.merchant1, params=query).form.errors["aging"]

@@ -4,55 +4,49 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from parcelback.accounts.models import Membership, Role
-from parcelback.reverse_orders.models import EventKind
+from parcelback.accounts.models import Membership
 from parcelback.webhooks.models import KIND_OF_EVENT_TYPE, OutboxMessage
 
-from .models import Notification, NotificationCursor
+from .models import Email, Notification, NotificationCursor
+from .rules import MERCHANT_SIDE, PROVIDER_HEARS, PROVIDER_SIDE, SHOP_HEARS, email_for
 
-MERCHANT_SIDE = (Role.MERCHANT_OPERATOR, Role.MERCHANT_VIEWER)
-PROVIDER_SIDE = (Role.PROVIDER_OPERATOR,)
-# Who hears of what by default: the shop's people of what needs (or finished) their decision, the provider's
-# operators of a new instruction or question for their warehouses.
-SHOP_HEARS = {
-    EventKind.DEADLINE_NEAR, EventKind.OVERDUE, EventKind.EXCEPTION_RAISED, EventKind.EXCEPTION_COMMENTED,
-    EventKind.EXCEPTION_RESOLVED, EventKind.HANDED_OVER, EventKind.FORWARDED, EventKind.DESTROYED,
-    EventKind.HANDOVER_LOCKED, EventKind.CANCELLED,
-}
-# Every exception comment, the provider's own included: the outbox payload does not say who commented.
-PROVIDER_HEARS = {
-    EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED, EventKind.EXCEPTION_COMMENTED,
-    EventKind.PICKUP_CODE_REISSUED,
-}
 # A message's id is taken at insert but seen at commit: on PostgreSQL a lower id can appear after a higher one.
 # Messages younger than this are notified at once but the cursor waits before passing them, so none is skipped.
 SETTLE = timedelta(seconds=60)
 
 
-def recipients_by_organisation(organisation_ids: set[int]) -> dict[tuple[int, str], list[int]]:
-    """(organisation, role) → active people, for a whole batch in one query."""
-    found: dict[tuple[int, str], list[int]] = {}
+# (organisation, role) → [(user id, email address, their email choices)]
+People = dict[tuple[int, str], list[tuple[int, str, dict | None]]]
+
+
+def recipients_by_organisation(organisation_ids: set[int]) -> People:
+    """(organisation, role) → active people with their address and settings, for a whole batch in one query."""
+    found: People = {}
     rows = Membership.objects.filter(organisation_id__in=organisation_ids, user__is_active=True).values_list(
-        "organisation_id", "role", "user_id"
+        "organisation_id", "role", "user_id", "user__email", "user__notification_settings__email"
     )
-    for organisation_id, role, user_id in rows:
-        found.setdefault((organisation_id, role), []).append(user_id)
+    for organisation_id, role, user_id, address, chosen in rows:
+        found.setdefault((organisation_id, role), []).append((user_id, address, chosen))
     return found
 
 
-def notifications_of(message: OutboxMessage, people: dict[tuple[int, str], list[int]]) -> list[Notification]:
+def notifications_of(message: OutboxMessage, people: People) -> list[Notification]:
     kind = KIND_OF_EVENT_TYPE.get(message.event_type)
-    users = []
-    if kind in SHOP_HEARS:
-        users += [u for role in MERCHANT_SIDE for u in people.get((message.shop_id, role), [])]
-    if kind in PROVIDER_HEARS:
-        users += [u for role in PROVIDER_SIDE for u in people.get((message.provider_id, role), [])]
+    told = {}
+    for heard, side, organisation_id in (
+        (SHOP_HEARS, MERCHANT_SIDE, message.shop_id), (PROVIDER_HEARS, PROVIDER_SIDE, message.provider_id)
+    ):
+        if kind in heard:
+            for role in side:
+                for user_id, address, chosen in people.get((organisation_id, role), []):
+                    told.setdefault(user_id, email_for(role, kind, chosen) if address else Email.OFF)
     return [
         Notification(
             recipient_id=user_id, kind=kind, order_number=message.order_number, shop_id=message.shop_id,
             provider_id=message.provider_id, message_id=message.pk, created_at=message.created_at,
+            email=email, mail_due_at=message.created_at if email == Email.IMMEDIATE else None,
         )
-        for user_id in dict.fromkeys(users)
+        for user_id, email in told.items()
     ]
 
 
@@ -85,9 +79,18 @@ def fan_out_notifications(*, limit: int = 500, now: datetime | None = None) -> i
     return settled
 
 
-def catch_up() -> int:
-    """Fan out the whole outbox now (the demo, with no other writer running, need not wait for messages to settle)."""
+def catch_up(*, mail_newest: int | None = None) -> int:
+    """Fan out the whole outbox now (the demo, with no other writer running, need not wait for messages to settle).
+    With `mail_newest`, each person's immediate emails are kept for their newest few only: the demo's history
+    would otherwise print hundreds of emails when its worker starts."""
     total = 0
     while passed := fan_out_notifications(now=timezone.now() + SETTLE):
         total += passed
+    if mail_newest is not None:
+        due = Notification.objects.filter(mail_due_at__isnull=False, mail_attempts=0)
+        for recipient_id in set(due.values_list("recipient_id", flat=True)):
+            newest = due.filter(recipient_id=recipient_id).order_by("-created_at", "-id").values_list("pk", flat=True)
+            due.filter(recipient_id=recipient_id).exclude(pk__in=list(newest[:mail_newest])).update(
+                mail_due_at=None, mail_error="not mailed: demo history"
+            )
     return total

@@ -1,6 +1,6 @@
 """The one filterset behind the list page, the export and the API: PRODUCT.md's filters, all combinable."""
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import django_filters as df
 from django import forms
@@ -46,6 +46,17 @@ ORDERINGS = {
     "-deadline": ("-instruction_deadline", "-id"),
 }
 MAX_PASTED_NUMBERS = 1000
+# How long an order awaiting instruction has left, in whole days as the list's badge counts them (`days_left`);
+# "overdue" once the deadline has passed, "none" for an order that awaits no instruction.
+AGING = [
+    ("overdue", _("已超期")),
+    ("due_3d", _("3 天内到期")),
+    ("due_7d", _("4–7 天到期")),
+    ("due_15d", _("8–15 天到期")),
+    ("later", _("15 天以后到期")),
+    ("none", _("无需指令")),
+]
+AGING_DAYS = {"due_3d": (0, 3), "due_7d": (4, 7), "due_15d": (8, 15), "later": (16, None)}
 
 
 def split_numbers(text: str) -> list[str]:
@@ -117,6 +128,7 @@ class ReverseOrderFilter(df.FilterSet):
     )
     pickup_method = df.ChoiceFilter(choices=PickupMethod.choices, label=_("提货方式"))
     exception_state = df.ChoiceFilter(choices=ExceptionState.choices, label=_("异常情况"))
+    aging = df.ChoiceFilter(choices=AGING, method="filter_aging", label=_("处理时限"))
     owner = df.CharFilter(method="filter_owner", label=_("货主"), help_text="cargo owner ID (exact) or name (contains)")
     business_mode = df.ChoiceFilter(choices=BusinessMode.choices, label=_("经营方式"))
     ordering = df.ChoiceFilter(
@@ -191,6 +203,22 @@ class ReverseOrderFilter(df.FilterSet):
         if len(raw) == 10:
             return queryset.filter(**{f"{column}__lt": value + timezone.timedelta(days=1)})
         return queryset.filter(**{f"{column}__lte": value})
+
+    def filter_aging(self, queryset, name, value):
+        if value == "none":
+            return queryset.exclude(status=Status.AWAITING_INSTRUCTION)
+        now = timezone.now()
+        awaiting = queryset.filter(status=Status.AWAITING_INSTRUCTION)
+        if value == "overdue":
+            return awaiting.filter(instruction_deadline__lt=now)
+        first, last = AGING_DAYS[value]
+        today = timezone.localdate(now)
+
+        def start_of(days: int):  # the first moment of the local day `days` from today
+            return timezone.make_aware(datetime.combine(today + timedelta(days=days), time.min))
+
+        awaiting = awaiting.filter(instruction_deadline__gte=max(now, start_of(first)))
+        return awaiting if last is None else awaiting.filter(instruction_deadline__lt=start_of(last + 1))
 
     @property
     def ordering_key(self) -> str:

@@ -15,7 +15,9 @@ from contextlib import nullcontext
 from django.db import OperationalError, close_old_connections, connection
 
 from parcelback.core.idempotency import purge_expired
+from parcelback.notifications.digest import plan_digests
 from parcelback.notifications.jobs import fan_out_notifications
+from parcelback.notifications.mail import report_in_doubt, send_due_mail
 from parcelback.reverse_orders.jobs import expire_exports, run_next_export, sweep_deadlines
 from parcelback.webhooks.delivery import Senders, deliver_due, fan_out
 from parcelback.webhooks.delivery import prune as prune_webhooks
@@ -52,6 +54,7 @@ class Worker:
             # Each job on its own: one that fails (a bad row, a bug) is logged and the others still run this round.
             busy = bool(self.guard("fan-out", fan_out, 0)) | bool(self.guard("delivery", self.deliver, 0, once=once))
             busy |= bool(self.guard("notifications", fan_out_notifications, 0))
+            busy |= bool(self.guard("email", send_due_mail, 0))
             if once:
                 busy |= bool(self.guard("export", run_next_export, False))
             elif self.export_running is None or self.export_running.done():
@@ -70,6 +73,8 @@ class Worker:
         self.guard("idempotency purge", purge_expired, None)
         done |= self.guard("webhook pruning", prune_webhooks, {})
         done |= {"exports expired": self.guard("export expiry", expire_exports, 0)}
+        done |= {"digests": self.guard("daily digest", plan_digests, 0)}
+        done |= {"emails in doubt": self.guard("emails in doubt", report_in_doubt, 0)}
         if any(done.values()):
             logger.info("sweep: %s", done)
 

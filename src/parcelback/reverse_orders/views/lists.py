@@ -18,7 +18,7 @@ from parcelback.core.console import page, pager
 from parcelback.core.errors import Refused
 
 from .. import exports, selectors, services, states
-from ..filters import TABS, TYPE_FILTER_CHOICES
+from ..filters import AGING, TABS, TYPE_FILTER_CHOICES
 from ..models import BusinessMode, ExceptionState, PickupMethod, Status
 from . import Action, may, with_days
 
@@ -29,6 +29,7 @@ FILTER_CHOICES = {
     "exception_state": ExceptionState.choices,
     "business_mode": BusinessMode.choices,
     "reverse_type": TYPE_FILTER_CHOICES,
+    "aging": AGING,
 }
 
 

@@ -94,7 +94,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo orders already present; left as they are.")
         else:
             self.build_orders(users, orders, random.Random(seed))
-        notify_everyone()  # the demo people's inboxes (the worker does this in production)
+        notify_everyone(mail_newest=3)  # the demo people's inboxes (the worker does this in production)
         self.stdout.write(self.style.SUCCESS("Demo ready. Users (password %s):" % PASSWORD))
         for username, org, role in [*USERS, ("admin", "-", Role.ADMIN)]:
             self.stdout.write(f"  {username:<10} {Role(role).label} · {org}")
@@ -118,7 +118,9 @@ class Command(BaseCommand):
             user, created = User.objects.get_or_create(username=username)
             if created:
                 user.set_password(PASSWORD)
-                user.save()
+            if created or not user.email:  # notification emails (printed on the worker's console by default)
+                user.email = f"{username}@example.com"
+            user.save()
             Membership.objects.get_or_create(user=user, defaults={"organisation": orgs[org], "role": role})
             users[username] = user
         admin, created = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True})
