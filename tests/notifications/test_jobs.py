@@ -156,3 +156,22 @@ def test_two_workers_at_once_tell_everyone_exactly_once(world, announce):
     assert errors == []
     assert Notification.objects.count() == 60 * 2 + 30
     assert NotificationCursor.objects.get().last_message_id == max(Notification.objects.values_list("message_id", flat=True))
+
+
+def test_nobody_is_told_of_their_own_organisations_comment(world):
+    from parcelback.reverse_orders import services
+    from parcelback.reverse_orders.models import OrderException
+
+    order = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1)
+    services.raise_exception(actor=world.provider1, number=order.number, type=OrderException.Type.DAMAGED, description="外箱破损")
+    exception = OrderException.objects.get(order=order)
+    services.comment_exception(actor=world.merchant1, number=order.number, exception_id=exception.pk, body="请拍照")
+    services.comment_exception(actor=world.provider1, number=order.number, exception_id=exception.pk, body="已上传")
+    catch_up()
+    told = set(Notification.objects.filter(kind=EventKind.EXCEPTION_COMMENTED).values_list("recipient_id", flat=True))
+    assert told == {world.provider1.user_id, world.merchant1.user_id, world.viewer1.user_id}
+    by_merchant, by_provider = OutboxMessage.objects.filter(event_type=EVENT_TYPE_OF_KIND[EventKind.EXCEPTION_COMMENTED]).order_by("id")
+    assert set(Notification.objects.filter(message=by_merchant).values_list("recipient_id", flat=True)) == {world.provider1.user_id}
+    assert set(Notification.objects.filter(message=by_provider).values_list("recipient_id", flat=True)) == {
+        world.merchant1.user_id, world.viewer1.user_id,
+    }

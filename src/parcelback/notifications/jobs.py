@@ -36,7 +36,7 @@ def notifications_of(message: OutboxMessage, people: People) -> list[Notificatio
     for heard, side, organisation_id in (
         (SHOP_HEARS, MERCHANT_SIDE, message.shop_id), (PROVIDER_HEARS, PROVIDER_SIDE, message.provider_id)
     ):
-        if kind in heard:
+        if kind in heard and organisation_id != message.actor_organisation_id:  # not of one's own doing
             for role in side:
                 for user_id, address, chosen in people.get((organisation_id, role), []):
                     told.setdefault(user_id, email_for(role, kind, chosen) if address else Email.OFF)

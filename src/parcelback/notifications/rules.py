@@ -13,7 +13,7 @@ SHOP_HEARS = {
     EventKind.EXCEPTION_RESOLVED, EventKind.HANDED_OVER, EventKind.FORWARDED, EventKind.DESTROYED,
     EventKind.HANDOVER_LOCKED, EventKind.CANCELLED,
 }
-# Every exception comment, the provider's own included: the outbox payload does not say who commented.
+# Nobody hears of what their own organisation did (a provider is not told of its own comment).
 PROVIDER_HEARS = {
     EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED, EventKind.EXCEPTION_COMMENTED,
     EventKind.PICKUP_CODE_REISSUED,

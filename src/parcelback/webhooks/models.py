@@ -18,6 +18,9 @@ class OutboxMessage(models.Model):
     shop = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     payload = models.JSONField()
+    # The organisation of whoever acted (none for the system or the platform admin): its people are not notified
+    # of their own organisation's doing. Not in the payload, and no constraint (kept as history).
+    actor_organisation_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # Set once the worker has fanned the message out to the matching endpoints.
     dispatched_at = models.DateTimeField(null=True, blank=True)

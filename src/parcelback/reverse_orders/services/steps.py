@@ -32,6 +32,7 @@ def record(orders: list[ReverseOrder], kind: EventKind, actor: Actor, data: dict
                 shop_id=o.shop_id,
                 provider_id=o.provider_id,
                 payload={"type": EVENT_TYPE_OF_KIND[kind], "timestamp": now.isoformat(), "data": order_data(o) | {"event": data}},
+                actor_organisation_id=actor.organisation.pk if actor.organisation else None,
                 created_at=now,
             )
             for o in orders
