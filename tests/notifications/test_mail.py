@@ -13,7 +13,7 @@ from parcelback.notifications import mail
 from parcelback.notifications.digest import cutoff_of, plan_digests
 from parcelback.notifications.jobs import fan_out_notifications
 from parcelback.notifications.mail import report_in_doubt, send_due_mail
-from parcelback.notifications.models import Digest, Email, Notification, NotificationSettings
+from parcelback.notifications.models import Digest, DigestRun, Email, Notification, NotificationSettings
 from parcelback.reverse_orders.models import EventKind
 from parcelback.webhooks.models import EVENT_TYPE_OF_KIND
 
@@ -195,7 +195,7 @@ def test_one_digest_per_person_per_day_with_the_counts_and_links(world, announce
     assert "/orders/?exception_state=pending" in text
     assert Digest.objects.get(recipient_id=world.merchant1.user_id).counts == {"deadline_near": 3, "exception_raised": 2}
 
-    # Later the same day: nothing new is sent, even with new notifications (they wait for tomorrow's).
+    # Later the same day: nothing new is sent; what came after today's run is in tomorrow's digest.
     NotificationSettings.objects.create(user_id=world.merchant1.user_id, email={EventKind.OVERDUE: Email.DIGEST})
     announce(EventKind.OVERDUE, age=timedelta(minutes=5))
     fan_out_notifications()
@@ -203,18 +203,11 @@ def test_one_digest_per_person_per_day_with_the_counts_and_links(world, announce
     send_due_mail(now=at_hour(today, 23, 1))
     assert len(smtp.to(address(world.merchant1))) == 1
 
-
-def test_a_notification_after_the_hour_goes_into_the_next_days_digest(world, announce, smtp, settings):
-    settings.PARCELBACK_DIGEST_HOUR = 8
-    now = timezone.now()
-    today = timezone.localdate(now)
-    announce(EventKind.HANDED_OVER, age=timedelta(0))
-    fan_out_notifications(now=now + timedelta(minutes=2))
-    created = Notification.objects.get(recipient_id=world.merchant1.user_id).created_at
-    first_day = today if created < cutoff_of(today) else today + timedelta(days=1)
-    assert plan_digests(now=cutoff_of(first_day) - timedelta(minutes=1)) == 0
-    assert plan_digests(now=cutoff_of(first_day) + timedelta(minutes=1)) == 2
-    assert Digest.objects.filter(day=first_day).count() == 2
+    tomorrow = today + timedelta(days=1)
+    assert plan_digests(now=at_hour(tomorrow, 8, 1)) == 1  # viewer1 kept overdue immediate: nothing waits for them
+    send_due_mail(now=at_hour(tomorrow, 8, 2))
+    second = smtp.to(address(world.merchant1))[1]
+    assert "超期未处理：1 单" in parts(second)[0] and "即将超期提醒" not in parts(second)[0]
 
 
 def test_nothing_to_digest_sends_nothing(world, announce, smtp):
@@ -239,6 +232,7 @@ def test_the_digest_takes_a_bounded_number_of_queries(world, announce):
     def planned(people: int, per_person: int) -> int:
         Notification.objects.all().delete()
         Digest.objects.all().delete()
+        DigestRun.objects.all().delete()
         for _ in range(people):
             person(world.shop1, "merchant_viewer")
         orders = [ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1) for _ in range(per_person)]
@@ -247,7 +241,7 @@ def test_the_digest_takes_a_bounded_number_of_queries(world, announce):
         fan_out_notifications()
         with CaptureQueriesContext(connection) as queries:
             made = plan_digests(now=cutoff_of(timezone.localdate()) + timedelta(minutes=1))
-        assert made == Membership.objects.filter(organisation=world.shop1).count()
+        assert made == Membership.objects.filter(organisation=world.shop1).count()  # merchant1, viewer1 and the new
         return len(queries)
 
     assert planned(2, 2) == planned(6, 5)

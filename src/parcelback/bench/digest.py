@@ -15,7 +15,7 @@ from django.utils import timezone
 from parcelback.accounts.models import Membership, Organisation, Role
 from parcelback.notifications.digest import cutoff_of, plan_digests
 from parcelback.notifications.mail import send_due_mail
-from parcelback.notifications.models import Digest, Email, Notification
+from parcelback.notifications.models import Digest, DigestRun, Email, Notification
 from parcelback.reverse_orders.models import EventKind
 
 PREFIX = "digestbench"
@@ -32,6 +32,7 @@ def clear() -> None:
     Membership.objects.filter(user__in=people).delete()
     people.delete()
     Organisation.objects.filter(code__startswith=PREFIX).delete()
+    DigestRun.objects.filter(day=timezone.localdate()).delete()
 
 
 def build(people: int, orders: int, out) -> None:

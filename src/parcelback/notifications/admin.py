@@ -22,7 +22,7 @@ class NotificationAdmin(MailStateAdmin):
     list_display = ("id", "recipient", "kind", "order_number", "created_at", "read_at", "email", "mail_state", "mail_error")
     list_filter = ("kind", "email")
     search_fields = ("order_number", "recipient__username")
-    raw_id_fields = ("recipient", "digest")
+    raw_id_fields = ("recipient",)
 
 
 @admin.register(Digest)

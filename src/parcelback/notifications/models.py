@@ -42,8 +42,21 @@ class Mailing(models.Model):
         return "failed" if self.mail_error else "none"
 
 
+class DigestRun(models.Model):
+    """One day's putting together of the digests: it covered the notifications up to `last_notification_id`,
+    the next day's run starts after it."""
+
+    day = models.DateField(unique=True)
+    last_notification_id = models.BigIntegerField()
+    digests = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"digests of {self.day}"
+
+
 class Digest(Mailing):
-    """One person's daily email grouping that day's digest notifications; at most one per person and day."""
+    """One person's daily email counting their digest notifications since the last one; one per person and day."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
     day = models.DateField()
@@ -73,9 +86,8 @@ class Notification(Mailing):
     message = models.ForeignKey(OutboxMessage, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)  # when the event happened
     read_at = models.DateTimeField(null=True, blank=True)
-    # The person's email setting for this kind when it was written; a digest notification waits for its digest.
+    # The person's email setting for this kind when it was written (a digest one is counted in the next digest).
     email = models.CharField(max_length=10, choices=Email.choices, default=Email.OFF)
-    digest = models.ForeignKey(Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -84,14 +96,11 @@ class Notification(Mailing):
             models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
             # The bell counts a person's unread rows on every page: only those are indexed.
             models.Index(fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
-            # The worker's two scans: immediate emails due, and digest notifications not yet in a digest.
+            # The worker's scans: immediate emails due, and those whose worker stopped while sending.
             models.Index(fields=["mail_due_at"], condition=models.Q(mail_due_at__isnull=False), name="notification_mail_due"),
             models.Index(
                 fields=["mail_started_at"], condition=models.Q(mail_started_at__isnull=False, mailed_at__isnull=True),
                 name="notification_mail_open",
-            ),
-            models.Index(
-                fields=["created_at"], condition=models.Q(email="digest", digest__isnull=True), name="notification_undigested"
             ),
         ]
 
