@@ -22,6 +22,12 @@ from ..factories import ReverseOrderFactory, person
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def mail_server_not_paused(monkeypatch):
+    """A test that finds the server unreachable pauses sending in this process: the next test starts afresh."""
+    monkeypatch.setattr(mail, "_paused_until", None)
+
+
 def parts(message) -> tuple[str, str]:
     """(plain text, HTML) of a received message."""
     text = message.get_body(("plain",)).get_content()
@@ -115,13 +121,16 @@ def test_a_bounced_recipient_is_logged_and_does_not_block_the_others(world, anno
     assert send_due_mail(now=timezone.now() + timedelta(days=1)) == 0  # a permanent refusal is not retried
 
 
-def test_a_server_that_cannot_be_reached_claims_nothing(world, announce, settings):
+def test_a_server_that_cannot_be_reached_claims_nothing_and_is_left_alone_a_minute(world, announce, settings, monkeypatch):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
     announce(EventKind.PICKUP_REGISTERED)
     fan_out_notifications()
     assert send_due_mail() == 0
     assert Notification.objects.get(recipient_id=world.provider1.user_id).mail_state == "waiting"
+    tried = []
+    monkeypatch.setattr(mail, "get_connection", lambda **kw: tried.append(kw))
+    assert send_due_mail() == 0 and tried == []  # paused: the worker's loop does not wait on it every round
 
 
 def test_a_worker_killed_between_send_and_record_never_sends_twice(world, announce, smtp, monkeypatch, caplog):

@@ -25,6 +25,10 @@ from .rules import LIST_OF_KIND
 logger = logging.getLogger("parcelback.mail")
 
 RETRY_AFTER = [timedelta(minutes=m) for m in (1, 5, 30, 120, 360)]  # then it is given up
+# After the server could not be reached, this process leaves it alone for a while: the worker's other jobs
+# (webhooks) share its loop and must not wait on a connection timeout every round.
+UNREACHABLE_PAUSE = timedelta(minutes=1)
+_paused_until: datetime | None = None
 IN_DOUBT_AFTER = timedelta(minutes=10)
 LABELS = dict(EventKind.choices)
 
@@ -124,9 +128,12 @@ def send_one(connection, row: Mailing, build, now: datetime) -> bool:
     return True
 
 
-def send_due_mail(*, now: datetime | None = None, limit: int = 200) -> int:
+def send_due_mail(*, now: datetime | None = None, limit: int = 100) -> int:
     """Send the immediate emails and digests that are due, over one SMTP session; returns how many were sent."""
+    global _paused_until
     now = now or timezone.now()
+    if _paused_until and timezone.now() < _paused_until:
+        return 0
     batches = [
         (Notification.objects.select_related("shop", "provider"), notification_email),
         (Digest.objects.all(), digest_email),
@@ -144,8 +151,10 @@ def send_due_mail(*, now: datetime | None = None, limit: int = 200) -> int:
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as error:
-        logger.warning("the mail server cannot be reached (%s): %s emails wait", error, len(due))
+        _paused_until = timezone.now() + UNREACHABLE_PAUSE
+        logger.warning("the mail server cannot be reached (%s): %s emails wait; trying again in a minute", error, len(due))
         return 0
+    _paused_until = None
     try:
         return sum(send_one(connection, row, build, now) for row, build in due)
     finally:
