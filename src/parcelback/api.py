@@ -11,6 +11,8 @@ from parcelback.accounts.api import BearerToken
 from parcelback.core.api import API_MESSAGES, ApiCode, ApiError, PerTokenThrottle, api_error, error_body
 from parcelback.core.errors import HTTP_STATUS, MESSAGES, Code, Refused
 from parcelback.core.text import is_blank
+from parcelback.contacts.api import router as contacts_router
+from parcelback.instruction_imports.api import router as instruction_imports_router
 from parcelback.notifications.api import router as notifications_router
 from parcelback.reverse_orders.api import router as orders_router
 from parcelback.webhooks.api import router as webhooks_router
@@ -61,6 +63,8 @@ api = ParcelbackAPI(
 api.add_router("", orders_router)
 api.add_router("", webhooks_router)
 api.add_router("", notifications_router)
+api.add_router("", contacts_router)
+api.add_router("", instruction_imports_router)
 
 
 @api.exception_handler(Refused)

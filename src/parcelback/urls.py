@@ -16,4 +16,6 @@ urlpatterns = [
     path("orders/", include("parcelback.reverse_orders.urls")),
     path("webhooks/", include("parcelback.webhooks.urls")),
     path("notifications/", include("parcelback.notifications.urls")),
+    path("contacts/", include("parcelback.contacts.urls")),
+    path("orders/instructions/", include("parcelback.instruction_imports.urls")),
 ]
