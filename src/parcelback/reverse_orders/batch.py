@@ -3,21 +3,19 @@
 A batch is all or nothing (the seed's rule): `plan()` returns who is eligible and who is refused with a code,
 and the service writes only when nobody is refused. Pages and the API show the same plan.
 """
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
 
+from parcelback.contacts.rules import address_problems, phone_problem
 from parcelback.core.errors import Code, Refused
 from parcelback.core.text import is_blank
 
 from . import states
 from .models import PickupMethod
 
-# The one phone rule (forms, API schemas and services): 5 to 20 digits, with + - ( ) and spaces between them.
-PHONE = r"[+\-() ]*(?:[0-9][+\-() ]*){5,20}"
 
 
 @dataclass(frozen=True)
@@ -49,14 +47,6 @@ class PickupDetails:
     remark: str = ""
 
 
-def _phone_problem(value: str) -> str | None:
-    if is_blank(value):
-        return "required"
-    if not re.fullmatch(PHONE, value):
-        return "invalid_phone"
-    return None
-
-
 def detail_problems(details: PickupDetails, *, now: datetime) -> dict[str, str]:
     """Field → problem code, empty when the details can be registered."""
     problems: dict[str, str] = {}
@@ -74,7 +64,7 @@ def detail_problems(details: PickupDetails, *, now: datetime) -> dict[str, str]:
             problems["expected_pickup_at"] = "not_in_future"
         if is_blank(sp.picker_name):
             problems["picker_name"] = "required"
-        if problem := _phone_problem(sp.picker_phone):
+        if problem := phone_problem(sp.picker_phone):
             problems["picker_phone"] = problem
     else:
         if details.self_pickup is not None:
@@ -82,10 +72,12 @@ def detail_problems(details: PickupDetails, *, now: datetime) -> dict[str, str]:
         fw = details.forward
         if fw is None:
             return problems | {"forward": "required"}
-        for name in ("recipient_name", "country", "province", "city", "street", "postcode"):
-            if is_blank(getattr(fw, name)):
-                problems[name] = "required"
-        if problem := _phone_problem(fw.recipient_phone):
+        if is_blank(fw.recipient_name):
+            problems["recipient_name"] = "required"
+        problems |= address_problems(
+            country=fw.country, province=fw.province, city=fw.city, street=fw.street, postcode=fw.postcode
+        )
+        if problem := phone_problem(fw.recipient_phone):
             problems["recipient_phone"] = problem
     if len(details.remark) > 300:
         problems["remark"] = "too_long"

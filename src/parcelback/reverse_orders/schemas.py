@@ -8,9 +8,9 @@ from ninja.params.functions import Path
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, create_model
 
 from parcelback.accounts.models import Organisation, Warehouse
+from parcelback.contacts.rules import PHONE_SHAPE
 from parcelback.core.api import NO_NUL, required_text, text
 
-from .batch import PHONE
 from .filters import MomentFilter, ReverseOrderFilter
 from .models import (
     CANCEL_REASON_LENGTH,
@@ -42,7 +42,7 @@ PickupMethodName = one_of(PickupMethod.values)
 ExceptionStateName = one_of(ExceptionState.values)
 BusinessModeName = one_of(BusinessMode.values)
 ExceptionTypeName = one_of(OrderException.Type.values)
-PHONE_PATTERN = f"^{PHONE}$"
+PHONE_PATTERN = f"^{PHONE_SHAPE}$"
 
 NumberItem = Annotated[str, Field(max_length=max_length(ReverseOrder, "number"), pattern=NO_NUL)]
 
