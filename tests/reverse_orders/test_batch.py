@@ -104,6 +104,10 @@ def test_valid_details_have_no_problems():
         (self_pickup(picker_phone="123"), {"picker_phone": "invalid_phone"}),
         (forward(street="", postcode=""), {"street": "required", "postcode": "required"}),
         (forward(recipient_phone=""), {"recipient_phone": "required"}),
+        (self_pickup(picker_phone="12345678901"), {"picker_phone": "invalid_phone"}),  # no mainland mobile is 12…
+        (forward(postcode="3111"), {"postcode": "invalid_postcode"}),
+        (forward(country="Narnia"), {"country": "unknown_country"}),
+        (forward(country="日本", province="東京都", city="", postcode="100-0001"), {}),
         (batch.PickupDetails(method="teleport"), {"method": "required"}),
         (batch.PickupDetails(method=PickupMethod.FORWARD), {"forward": "required"}),
         # One form for the batch: details of both methods at once are mixed methods.
