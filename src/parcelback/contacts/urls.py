@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "contacts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.book, name="book"),
+    path("<int:contact_id>/delete/", views.delete, name="delete"),
+]

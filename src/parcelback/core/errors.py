@@ -72,6 +72,7 @@ PROBLEMS = {
     "invalid_phone": _("请填写有效的电话号码"),
     "unknown_country": _("请填写有效的国家/地区(中文或英文名称,或两位代码)"),
     "invalid_postcode": _("邮编格式与国家/地区不符"),
+    "book_full": _("地址簿已满,请先删除不再使用的联系人"),
     "too_long": _("内容过长"),
     "mixed_methods": _("只能选择一种提货方式"),
     "in_future": _("不能晚于当前时间"),

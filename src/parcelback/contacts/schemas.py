@@ -1,0 +1,70 @@
+"""The address book's API shapes."""
+from datetime import datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from parcelback.core.api import NO_NUL, required_text, text
+
+from .models import Contact
+from .rules import PHONE_SHAPE
+
+Kind = Literal["picker", "recipient"]
+
+
+def _length(name: str) -> int:
+    return Contact._meta.get_field(name).max_length
+
+
+class ContactIn(Schema):
+    """A picker (name, phone) or a recipient (name, phone and a full address)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Kind
+    name: str = required_text(_length("name"))
+    phone: str = Field(max_length=_length("phone"), pattern=f"^{PHONE_SHAPE}$")
+    country: str = text(_length("country"))
+    province: str = text(_length("province"))
+    city: str = text(_length("city"))
+    district: str = text(_length("district"))
+    street: str = text(_length("street"))
+    postcode: str = text(_length("postcode"))
+
+
+class TypoOut(Schema):
+    code: str = Field(description="phone_one_digit_off | same_name_other_phone")
+    contact_id: int
+    name: str
+    phone: str
+
+
+class ContactOut(Schema):
+    id: int
+    kind: Kind
+    name: str
+    phone: str
+    country: str
+    province: str
+    city: str
+    district: str
+    street: str
+    postcode: str
+    created_at: datetime
+    last_used_at: datetime
+
+
+class ContactSavedOut(ContactOut):
+    warnings: list[TypoOut] = Field(description="saved contacts the new one looks like a slip of (it is saved anyway)")
+
+
+class ContactPage(Schema):
+    results: list[ContactOut]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
+
+
+class ContactQuery(Schema):
+    kind: Kind | None = None
+    q: str = Field("", max_length=80, pattern=NO_NUL, description="part of a name, phone or address")
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, pattern=NO_NUL, description="next_cursor of the previous page")

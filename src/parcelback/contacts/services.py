@@ -1,0 +1,136 @@
+"""The address book's actions: saving a contact (or finding it already there), deleting one, and noticing a likely
+typo against the book before an irreversible registration."""
+from dataclasses import dataclass, fields
+
+from django.db import transaction
+from django.utils import timezone
+
+from parcelback.accounts.actors import Actor
+from parcelback.accounts.models import Role
+from parcelback.core.errors import Code, Refused
+from parcelback.core.text import is_blank
+
+from .models import MAX_PER_KIND, Contact
+from .rules import address_problems, phone_problem, same_phone_key
+
+READERS = (Role.MERCHANT_OPERATOR, Role.MERCHANT_VIEWER)
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    kind: str
+    name: str
+    phone: str
+    country: str = ""
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    street: str = ""
+    postcode: str = ""
+
+    def cleaned(self) -> "ContactDetails":
+        return ContactDetails(**{f.name: (getattr(self, f.name) or "").strip() for f in fields(self)})
+
+
+def problems(details: ContactDetails) -> dict[str, str]:
+    """Field → problem code: the same rules as a registration's picker or recipient."""
+    if details.kind not in Contact.Kind.values:
+        return {"kind": "invalid_choice"}
+    found = {"name": "required"} if is_blank(details.name) else {}
+    if problem := phone_problem(details.phone):
+        found["phone"] = problem
+    if details.kind == Contact.Kind.RECIPIENT:
+        found |= address_problems(
+            country=details.country, province=details.province, city=details.city, street=details.street,
+            postcode=details.postcode,
+        )
+    return found
+
+
+def shop_of(actor: Actor, *, write: bool):
+    """The shop whose book the actor may read (its operators and viewers) or change (its operators)."""
+    allowed = (Role.MERCHANT_OPERATOR,) if write else READERS
+    if actor.role not in allowed or actor.organisation is None:
+        raise Refused(Code.NOT_PERMITTED)
+    return actor.organisation
+
+
+def _same(shop, details: ContactDetails):
+    """The contact already in the book with these very details (the phone however it is written)."""
+    same = Contact.objects.filter(
+        shop=shop, kind=details.kind, name=details.name, phone_key=same_phone_key(details.phone)
+    )
+    if details.kind == Contact.Kind.RECIPIENT:
+        same = same.filter(**{f: getattr(details, f) for f in Contact.ADDRESS})
+    return same.first()
+
+
+def save_contact(*, actor: Actor, details: ContactDetails) -> tuple[Contact, bool]:
+    """Keep a picker or recipient in the shop's book; the same details again are the same contact (moved to the
+    top). Returns the contact and whether it is new."""
+    shop = shop_of(actor, write=True)
+    details = details.cleaned()
+    if found := problems(details):
+        raise Refused(Code.INVALID, errors=found)
+    now = timezone.now()
+    with transaction.atomic():
+        if existing := _same(shop, details):
+            Contact.objects.filter(pk=existing.pk).update(last_used_at=now)
+            existing.last_used_at = now
+            return existing, False
+        if Contact.objects.filter(shop=shop, kind=details.kind).count() >= MAX_PER_KIND:
+            raise Refused(Code.INVALID, field="kind", errors={"kind": "book_full"})
+        address = {f: getattr(details, f) for f in Contact.ADDRESS} if details.kind == Contact.Kind.RECIPIENT else {}
+        contact = Contact.objects.create(
+            shop=shop, kind=details.kind, name=details.name, phone=details.phone, phone_key=same_phone_key(details.phone),
+            created_by_id=actor.user_id, created_at=now, last_used_at=now, **address,
+        )
+    return contact, True
+
+
+def mark_used(*, actor: Actor, details: ContactDetails) -> None:
+    """A registration used these details: the contact with them (if any) comes first next time."""
+    if actor.role == Role.MERCHANT_OPERATOR and actor.organisation is not None:
+        if existing := _same(actor.organisation, details.cleaned()):
+            Contact.objects.filter(pk=existing.pk).update(last_used_at=timezone.now())
+
+
+def delete_contact(*, actor: Actor, contact_id: int) -> None:
+    shop = shop_of(actor, write=True)
+    deleted, _ = Contact.objects.filter(shop=shop, pk=contact_id).delete()
+    if not deleted:
+        raise Refused(Code.NOT_FOUND)
+
+
+@dataclass(frozen=True)
+class LikelyTypo:
+    """A warning the user confirms: typed details that look like a saved contact's written wrong."""
+
+    code: str  # "phone_one_digit_off" | "same_name_other_phone"
+    contact: Contact
+
+
+def one_digit_off(a: str, b: str) -> bool:
+    """Two numbers that differ in exactly one digit, or by two neighbouring digits swapped."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+
+
+def likely_typos(*, actor: Actor, kind: str, name: str, phone: str) -> list[LikelyTypo]:
+    """Saved contacts the typed name and phone look like a slip of: a phone one digit away from a saved one, or
+    a saved name with another phone. Nothing when the details are exactly a saved contact's."""
+    if actor.role not in READERS or actor.organisation is None or is_blank(phone):
+        return []
+    key, name = same_phone_key(phone), (name or "").strip()
+    book = list(Contact.objects.filter(shop=actor.organisation, kind=kind)[:MAX_PER_KIND])
+    if any(c.phone_key == key and c.name == name for c in book):
+        return []
+    found = []
+    for contact in book:  # one warning per saved contact, the closer match first
+        if one_digit_off(contact.phone_key, key):
+            found.append(LikelyTypo("phone_one_digit_off", contact))
+        elif name and contact.name == name and contact.phone_key != key:
+            found.append(LikelyTypo("same_name_other_phone", contact))
+    return found
