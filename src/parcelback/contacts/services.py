@@ -4,6 +4,7 @@ from dataclasses import dataclass, fields
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from parcelback.accounts.actors import Actor
 from parcelback.accounts.models import Role
@@ -108,6 +109,16 @@ class LikelyTypo:
 
     code: str  # "phone_one_digit_off" | "same_name_other_phone"
     contact: Contact
+
+    @property
+    def message(self) -> str:
+        return str(TYPO_MESSAGES[self.code]) % {"name": self.contact.name, "phone": self.contact.phone}
+
+
+TYPO_MESSAGES = {
+    "phone_one_digit_off": _("电话与地址簿中的 %(name)s(%(phone)s)只差一位数字"),
+    "same_name_other_phone": _("地址簿中的 %(name)s 登记的电话是 %(phone)s"),
+}
 
 
 def one_digit_off(a: str, b: str) -> bool:

@@ -16,16 +16,6 @@ from . import selectors, services
 from .models import Contact
 
 PAGE_SIZE = 50
-TYPO_TEXT = {
-    "phone_one_digit_off": gettext_lazy("电话与地址簿中的 %(name)s(%(phone)s)只差一位数字"),
-    "same_name_other_phone": gettext_lazy("地址簿中的 %(name)s 登记的电话是 %(phone)s"),
-}
-
-
-def typo_texts(typos) -> list[str]:
-    return [str(TYPO_TEXT[t.code]) % {"name": t.contact.name, "phone": t.contact.phone} for t in typos]
-
-
 class ContactForm(forms.Form):
     kind = forms.ChoiceField(choices=Contact.Kind.choices, widget=forms.HiddenInput)
     # Required-ness and shapes are the service's rules (one rule for the page, the API and the dialogs).
@@ -67,7 +57,7 @@ def book(request):
             details = services.ContactDetails(**{k: v for k, v in form.cleaned_data.items() if k != "confirm_typo"})
             typos = services.likely_typos(actor=actor, kind=details.kind, name=details.name, phone=details.phone)
             if typos and not form.cleaned_data["confirm_typo"]:
-                form.typos = typo_texts(typos)
+                form.typos = [t.message for t in typos]
             else:
                 try:
                     contact, created = services.save_contact(actor=actor, details=details)

@@ -5,6 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parcelback.accounts.models import Organisation, Warehouse
+from parcelback.contacts.models import Contact
+from parcelback.contacts.services import ContactDetails
 
 from . import batch, services
 from .models import (
@@ -55,6 +57,17 @@ class PickupForm(forms.Form):
     street = forms.CharField(label=_("详细地址"), required=False, **length(PickupRegistration, "street"))
     postcode = forms.CharField(label=_("邮编"), required=False, **length(PickupRegistration, "postcode"))
     remark = forms.CharField(label=_("备注"), required=False, **length(PickupRegistration, "remark"), widget=forms.Textarea(attrs={"rows": 2}))
+    save_contact = forms.BooleanField(label=_("保存到地址簿"), required=False)
+    # Asked for when the typed picker or recipient looks like a saved contact written wrong.
+    confirm_contact = forms.BooleanField(label=_("已核对,信息无误"), required=False)
+
+    def contact(self) -> ContactDetails:
+        """The picker or the recipient typed, as an address book entry."""
+        data = self.cleaned_data
+        if data["method"] == PickupMethod.SELF_PICKUP:
+            return ContactDetails(kind=Contact.Kind.PICKER, name=data["picker_name"], phone=data["picker_phone"])
+        address = {f: data[f] for f in Contact.ADDRESS}
+        return ContactDetails(kind=Contact.Kind.RECIPIENT, name=data["recipient_name"], phone=data["recipient_phone"], **address)
 
     def details(self) -> batch.PickupDetails:
         data = self.cleaned_data

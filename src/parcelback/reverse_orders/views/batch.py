@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from parcelback.contacts import selectors as contact_selectors
+from parcelback.contacts import services as contact_services
+from parcelback.contacts.models import Contact
 
 from parcelback.core.console import back_query, go, list_url, page, refusal_to_form
 from parcelback.core.errors import Code, Refused
@@ -31,9 +36,12 @@ def batch_pickup(request):
     back = back_query(data.get("back"))  # the list view acted from: kept through the dialog, returned to after
     split = data.get("split_by_warehouse") == "1"
     status = 200
+    typos = []
     if request.method == "POST" and "submit" in data:
         form = forms.PickupForm(data)
-        if form.is_valid():
+        if form.is_valid() and (typos := likely_typos(actor, form)):
+            status = 400  # the operator confirms first (已核对,信息无误), then submits again
+        elif form.is_valid():
             try:
                 result = services.register_pickup(
                     actor=actor, numbers=numbers, details=form.details(), split_by_warehouse=split
@@ -42,6 +50,7 @@ def batch_pickup(request):
                 status = refused.http_status
                 refusal_to_form(form, refused)
             else:
+                remember_contact(request, form)
                 codes = [
                     {"warehouse": c.warehouse.pk, "numbers": [o.number for o in c.orders], "sealed_code": sealed_code(c.pickup_code)}
                     for c in result.codes
@@ -81,9 +90,37 @@ def batch_pickup(request):
             ],
             "split": split,
             "too_many": len(numbers) > settings.PARCELBACK_MAX_BATCH,
+            "typos": [t.message for t in typos],
+            "book": {
+                kind: contact_selectors.contacts_for(actor=actor, kind=kind)[:BOOK_CHOICES] for kind in Contact.Kind.values
+            },
         },
         status=status,
     )
+
+
+BOOK_CHOICES = 100  # saved contacts offered in the dialog, the last used first
+
+
+def likely_typos(actor, form) -> list:
+    """Saved contacts the typed picker or recipient looks like a slip of, unless confirmed or the details have
+    other problems (those are shown first)."""
+    if form.cleaned_data["confirm_contact"] or batch.detail_problems(form.details(), now=timezone.now()):
+        return []
+    contact = form.contact()
+    return contact_services.likely_typos(actor=actor, kind=contact.kind, name=contact.name, phone=contact.phone)
+
+
+def remember_contact(request, form) -> None:
+    """After a registration: keep the picker or recipient in the book if asked, else move the saved one up."""
+    contact = form.contact()
+    if not form.cleaned_data["save_contact"]:
+        contact_services.mark_used(actor=request.actor, details=contact)
+        return
+    try:
+        contact_services.save_contact(actor=request.actor, details=contact)
+    except Refused as refused:  # the registration stands; only the book entry is missing
+        messages.warning(request, _("登记已提交,但未保存到地址簿:%(reason)s") % {"reason": refused.message})
 
 
 @login_required

@@ -206,4 +206,18 @@
     }
     if (e.target.closest("[data-print]")) window.print();
   });
+  // The address book in the registration dialog: picking a saved picker or recipient (typed to search in the
+  // datalist) fills their fields in the same fieldset; the search box is then cleared.
+  document.addEventListener("input", (e) => {
+    const box = e.target.closest("input[data-book]");
+    if (!box || !box.list) return;
+    const option = Array.from(box.list.options).find((o) => o.value === box.value);
+    if (!option) return;
+    const scope = box.closest("fieldset") || document;
+    for (const [name, value] of Object.entries(option.dataset)) {
+      const field = scope.querySelector(`[name="${name}"]`);
+      if (field) field.value = value;
+    }
+    box.value = "";
+  });
 })();
