@@ -13,10 +13,23 @@ from django.utils import timezone
 
 from parcelback.accounts.actors import actor_for
 from parcelback.accounts.models import Membership, Organisation, Role, Warehouse
+from parcelback.contacts.services import ContactDetails, save_contact
 from parcelback.notifications.jobs import catch_up as notify_everyone
 from parcelback.reverse_orders import batch, services
 from parcelback.reverse_orders.models import BusinessMode, OrderException, PickupMethod, ReverseOrder, ReverseType
 
+DEMO_CONTACTS = [
+    ContactDetails(kind="picker", name="张三", phone="138 0013 8000"),
+    ContactDetails(kind="picker", name="王小明", phone="139 1234 5678"),
+    ContactDetails(
+        kind="recipient", name="李四", phone="139 0000 1234", country="中国", province="浙江省", city="杭州市",
+        district="余杭区", street="文一西路 969 号", postcode="311121",
+    ),
+    ContactDetails(
+        kind="recipient", name="佐藤 花子", phone="+81 3 5500 1234", country="日本", province="東京都", city="千代田区",
+        street="丸の内 1-1-1", postcode="100-0005",
+    ),
+]
 PASSWORD = "demo12345"
 SHOPS = [("shop1", "示例店铺一"), ("shop2", "示例店铺二")]
 PROVIDERS = [("provider1", "东方集运服务商"), ("provider2", "西岸跨境物流")]
@@ -94,6 +107,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo orders already present; left as they are.")
         else:
             self.build_orders(users, orders, random.Random(seed))
+        self.fill_address_book(users)
         notify_everyone(mail_newest=3)  # the demo people's inboxes (the worker does this in production)
         self.stdout.write(self.style.SUCCESS("Demo ready. Users (password %s):" % PASSWORD))
         for username, org, role in [*USERS, ("admin", "-", Role.ADMIN)]:
@@ -129,6 +143,13 @@ class Command(BaseCommand):
             admin.save()
         users["admin"] = admin
         return users
+
+    @staticmethod
+    def fill_address_book(users: dict) -> None:
+        """示例店铺一's usual pickers and recipients (saving the same details again changes nothing)."""
+        merchant = actor_for(users["merchant1"])
+        for details in DEMO_CONTACTS:
+            save_contact(actor=merchant, details=details)
 
     def build_orders(self, users: dict, count: int, rng: random.Random) -> None:
         actors = {name: actor_for(user) for name, user in users.items()}
