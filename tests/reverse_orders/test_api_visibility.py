@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver
 from django.utils import timezone
 
+from parcelback.contacts.models import Contact
 from parcelback.notifications.models import Notification
 from parcelback.reverse_orders.management.commands.demo import tiny_png
 from parcelback.reverse_orders.models import OrderException, ReverseType, Status
@@ -36,6 +37,7 @@ class Theirs:
     endpoint: object
     delivery: object
     notification: object
+    contact: object
 
 
 @pytest.fixture
@@ -51,7 +53,8 @@ def theirs(world):
     delivery = WebhookDelivery.objects.create(endpoint=endpoint, message=message, retry_until=timezone.now() + timedelta(days=1))
     notification = Notification.objects.create(recipient_id=world.merchant1.user_id, kind="overdue", order_number=order.number,
                                                shop=world.shop1, provider=world.provider_a, message=message)
-    return Theirs(order, destroy_order, exception, endpoint, delivery, notification)
+    contact = Contact.objects.create(shop=world.shop1, kind="picker", name="店一的提货人", phone="13800000000", phone_key="+8613800000000")
+    return Theirs(order, destroy_order, exception, endpoint, delivery, notification, contact)
 
 
 def pickup_body(number):
@@ -113,6 +116,16 @@ MATRIX = {
         lambda c, t: c.post("/notifications/read", {"ids": [t.notification.pk]}),
         # never another's: nothing marked, for whoever asks
         lambda r, t: r.json() == {"marked": 0} and Notification.objects.get(pk=t.notification.pk).read_at is None),
+    "list_contacts": (
+        lambda c, t: c.get("/contacts"),
+        lambda r, t: r.status_code in (200, 403) and t.contact.name not in r.content.decode()),
+    "create_contact": (
+        lambda c, t: c.post("/contacts", {"kind": "picker", "name": "王", "phone": "13800000000"}),
+        # a merchant's lands in its own shop's book; a provider has none
+        lambda r, t: r.status_code == 403 or Contact.objects.get(pk=r.json()["id"]).shop_id != t.contact.shop_id),
+    "delete_contact": (
+        lambda c, t: c.delete(f"/contacts/{t.contact.pk}"),
+        lambda r, t: r.status_code in (403, 404) and Contact.objects.filter(pk=t.contact.pk).exists()),
     "redeliver": (
         lambda c, t: c.post(f"/webhook-endpoints/{t.endpoint.pk}/deliveries/{t.delivery.pk}/redeliver"), not_found),
 }
