@@ -10,6 +10,7 @@ from django.urls import get_resolver
 from django.utils import timezone
 
 from parcelback.contacts.models import Contact
+from parcelback.instruction_imports.models import InstructionImport
 from parcelback.notifications.models import Notification
 from parcelback.reverse_orders.management.commands.demo import tiny_png
 from parcelback.reverse_orders.models import OrderException, ReverseType, Status
@@ -38,6 +39,7 @@ class Theirs:
     delivery: object
     notification: object
     contact: object
+    instruction_import: object
 
 
 @pytest.fixture
@@ -54,7 +56,11 @@ def theirs(world):
     notification = Notification.objects.create(recipient_id=world.merchant1.user_id, kind="overdue", order_number=order.number,
                                                shop=world.shop1, provider=world.provider_a, message=message)
     contact = Contact.objects.create(shop=world.shop1, kind="picker", name="店一的提货人", phone="13800000000", phone_key="+8613800000000")
-    return Theirs(order, destroy_order, exception, endpoint, delivery, notification, contact)
+    instruction_import = InstructionImport.objects.create(
+        user_id=world.merchant1.user_id, organisation=world.shop1, file_name="店一.xlsx",
+        rows=[{"line": 2, "values": {"number": order.number, "method": "destroy"}, "problems": {}, "group": 0, "outcome": "", "code": ""}],
+    )
+    return Theirs(order, destroy_order, exception, endpoint, delivery, notification, contact, instruction_import)
 
 
 def pickup_body(number):
@@ -126,6 +132,12 @@ MATRIX = {
     "delete_contact": (
         lambda c, t: c.delete(f"/contacts/{t.contact.pk}"),
         lambda r, t: r.status_code in (403, 404) and Contact.objects.filter(pk=t.contact.pk).exists()),
+    "import_instructions": (
+        lambda c, t: c.post_multipart("/instruction-imports", {"file": SimpleUploadedFile(
+            "i.csv", f"逆向管理单号,处理方式\n{t.order.number},销毁\n".encode(), content_type="text/csv")}),
+        # a merchant's file is read against its own orders only: the other shop's number is not found
+        lambda r, t: r.status_code == 403 or (r.status_code == 200 and r.json()["rows"][0]["problems"] == {"number": "not_found"})),
+    "get_import": (lambda c, t: c.get(f"/instruction-imports/{t.instruction_import.pk}"), not_found),
     "redeliver": (
         lambda c, t: c.post(f"/webhook-endpoints/{t.endpoint.pk}/deliveries/{t.delivery.pk}/redeliver"), not_found),
 }

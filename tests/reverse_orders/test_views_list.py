@@ -90,8 +90,9 @@ def test_list_query_count_is_pinned(client, world, django_assert_num_queries):
     for _ in range(30):
         ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, goods=[("1", "甲"), ("2", "乙")])
     client_for(client, world.merchant1)
-    # session, user, membership+organisation, tab counts (also the page count), page rows, their lines, warehouses
-    with django_assert_num_queries(8):
+    # session, user, membership+organisation, tab counts (also the page count), page rows, their lines, warehouses,
+    # the person's saved views (none here: no count query)
+    with django_assert_num_queries(9):
         assert client.get("/orders/").status_code == 200
 
 

@@ -35,6 +35,7 @@ class Code(StrEnum):
     BATCH_REFUSED = "batch_refused"
     TOO_MANY_ENDPOINTS = "too_many_endpoints"
     HANDOVER_NEEDS_REASON = "handover_needs_reason"
+    ALREADY_SUBMITTED = "already_submitted"
 
 
 MESSAGES = {
@@ -62,6 +63,7 @@ MESSAGES = {
     Code.BATCH_REFUSED: _("Nothing was done: some orders cannot take this action."),
     Code.TOO_MANY_ENDPOINTS: _("Your organisation already has the most webhook endpoints allowed; remove one first."),
     Code.HANDOVER_NEEDS_REASON: _("交付对象与登记的提货人不一致,或单据有未完结的异常:请填写原因后再交付。"),
+    Code.ALREADY_SUBMITTED: _("This instruction import was already submitted."),
 }
 
 # The problem codes services put in `Refused.errors` (field → problem), as a page says them next to the field;
@@ -87,6 +89,9 @@ PROBLEMS = {
     "invalid_url": _("请填写以 http:// 或 https:// 开头的网址"),
     "before_confirmation": _("不能早于商家确认销毁的时间"),
     "override_reason_required": _("请填写继续交付的原因"),
+    "name_taken": _("已有同名的视图"),
+    "views_full": _("视图已达上限(每人最多 20 个),请先删除不再使用的视图"),
+    "shared_views_full": _("全店共享的视图已达上限(最多 20 个)"),
 }
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from parcelback.accounts.actors import SYSTEM, Actor
@@ -19,6 +20,7 @@ from .models import (
     OrderLine,
     PickupMethod,
     ReverseOrder,
+    SavedView,
     Status,
 )
 from .states import OPEN
@@ -219,3 +221,30 @@ def export_job(*, actor: Actor, job_id: int):
     if job is None:
         raise Refused(Code.NOT_FOUND)
     return job
+
+
+def visible_views(actor: Actor):
+    """The saved views of the list the actor sees: their own and those shared in their organisation, never another
+    organisation's (nor anyone's for an actor without one)."""
+    if actor.organisation is None or actor.user_id is None:
+        return SavedView.objects.none()
+    return SavedView.objects.filter(organisation=actor.organisation).filter(Q(owner_id=actor.user_id) | Q(shared=True))
+
+
+@dataclass
+class CountedView:
+    """A saved view as a tab: the view and how many orders its query lists now."""
+
+    view: SavedView
+    count: int
+
+
+def saved_view_tabs(*, actor: Actor) -> list[CountedView]:
+    """The actor's saved views with their counts, each taken under the list's filterset over the actor's orders.
+    One COUNT per view (a 货主 filter adds its owner lookup): bounded, as a person keeps at most
+    MAX_VIEWS_PER_PERSON views and an organisation shares at most MAX_SHARED_VIEWS."""
+    tabs = []
+    for view in visible_views(actor).select_related("owner"):
+        filtered = ReverseOrderFilter(QueryDict(view.query), queryset=visible_orders(actor)).qs.order_by()
+        tabs.append(CountedView(view=view, count=filtered.count()))
+    return tabs

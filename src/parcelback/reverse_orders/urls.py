@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import batch, detail, lists, pickup_slip, warehouse
+from .views import batch, detail, lists, pickup_slip, saved_views, warehouse
 
 
 class OrderNumberConverter:
@@ -26,6 +26,9 @@ urlpatterns = [
     path("exports/", lists.start_export, name="start_export"),
     path("exports/<int:job_id>/", lists.export_job, name="export_job"),
     path("exports/<int:job_id>/download/", lists.export_download, name="export_download"),
+    path("views/", saved_views.saved_views, name="saved_views"),
+    path("views/<int:view_id>/rename/", saved_views.rename_view, name="rename_view"),
+    path("views/<int:view_id>/delete/", saved_views.delete_view, name="delete_view"),
     path("batch/pickup/", batch.batch_pickup, name="batch_pickup"),
     path("batch/pickup/done/", batch.pickup_done, name="pickup_done"),
     path("batch/pickup/done/slip/", pickup_slip.pickup_slip, name="pickup_slip"),

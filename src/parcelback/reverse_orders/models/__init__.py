@@ -28,6 +28,13 @@ from .orders import (
     choice_label,
     max_length,
 )
+from .saved_views import (
+    MAX_SHARED_VIEWS,
+    MAX_VIEWS_PER_PERSON,
+    SAVED_VIEW_NAME_LENGTH,
+    SAVED_VIEW_QUERY_LENGTH,
+    SavedView,
+)
 
 __all__ = [
     "CANCEL_REASON_LENGTH", "PICKUP_CODE_LENGTH", "PICKUP_CODE_MAX_WRONG", "BusinessMode", "CargoOwner",
@@ -35,4 +42,5 @@ __all__ = [
     "ExceptionState", "Execution", "ExportJob", "NumberSequence", "OrderException", "OrderLine", "PickupCode",
     "PickupMethod", "PickupRegistration", "ReverseOrder", "ReverseOrderQuerySet", "ReverseType", "Status",
     "choice_label", "max_length",
+    "MAX_SHARED_VIEWS", "MAX_VIEWS_PER_PERSON", "SAVED_VIEW_NAME_LENGTH", "SAVED_VIEW_QUERY_LENGTH", "SavedView",
 ]

@@ -23,6 +23,7 @@ from .intake import (
 )
 from .order_exceptions import comment_exception, raise_exception, resolve_exception
 from .pickup_codes import Reissued, hash_pickup_code, reissue_pickup_code
+from .saved_views import delete_view, list_query, rename_view, save_view
 
 __all__ = [
     "REMINDER_DAYS",
@@ -38,16 +39,20 @@ __all__ = [
     "confirm_destruction",
     "create_orders",
     "deadline_days",
+    "delete_view",
     "destroy",
     "flag_overdue",
     "forward",
     "hand_over",
     "hash_pickup_code",
+    "list_query",
     "raise_exception",
     "record_arrival",
     "register_pickup",
     "reissue_pickup_code",
     "remind_deadlines",
+    "rename_view",
     "resolve_exception",
+    "save_view",
     "start_export",
 ]

@@ -20,7 +20,7 @@ from parcelback.core.errors import Refused
 from .. import exports, selectors, services, states
 from ..filters import AGING, TABS, TYPE_FILTER_CHOICES
 from ..models import BusinessMode, ExceptionState, PickupMethod, Status
-from . import Action, may, with_days
+from . import Action, may, saved_views, with_days
 
 ROW_ACTIONS = (Action.REGISTER_PICKUP, Action.CONFIRM_DESTRUCTION)
 FILTER_CHOICES = {
@@ -93,6 +93,7 @@ def order_list(request):
             "selection_key": selection_key(request.GET),
             "pasted": selectors.pasted_check(filterset),
             "max_batch": settings.PARCELBACK_MAX_BATCH,
+            **saved_views.list_tabs(request),
         },
     )
 

@@ -1,0 +1,54 @@
+"""The instruction imports' API shapes."""
+from datetime import datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+Method = Literal["self_pickup", "forward", "destroy"]
+
+
+class WarehouseOut(Schema):
+    code: str
+    name: str
+
+
+class RowOut(Schema):
+    line: int = Field(description="the row's line in the file (the header is line 1)")
+    order: str = Field(description="逆向管理单号 as given")
+    method: str = Field(description="处理方式 as given")
+    problems: dict[str, str] = Field(description="column key → problem code; empty when the row is good")
+    group: int | None = Field(description="the group the row belongs to (null: refused or skipped)")
+    outcome: str = Field(
+        description="'' (planned), registered, destruction_confirmed, refused, skipped (no 处理方式), failed"
+    )
+    code: str | None = Field(None, description="failed: the refusal code of its group at submission")
+
+
+class GroupOut(Schema):
+    index: int
+    method: Method
+    warehouse: WarehouseOut | None = Field(description="self_pickup: the warehouse its one pickup code opens")
+    orders: list[str]
+
+
+class PickupCodeGroupOut(Schema):
+    group: int
+    warehouse: WarehouseOut
+    pickup_code: str = Field(description="shown once in this answer; only its hash is kept")
+    orders: list[str]
+
+
+class ImportOut(Schema):
+    id: int
+    file_name: str
+    status: Literal["planned", "submitted"]
+    user: str
+    created_at: datetime
+    submitted_at: datetime | None
+    rows: list[RowOut]
+    groups: list[GroupOut]
+
+
+class ImportResultOut(ImportOut):
+    pickup_codes: list[PickupCodeGroupOut] = Field(description="self-pickup groups written now: their codes, shown once")
