@@ -240,6 +240,8 @@ PARCELBACK_DEFAULT_DEADLINE_DAYS = 15
 PARCELBACK_MAX_BATCH = 1000
 # Above this many rows an export is written by the worker (progress page, then a download) instead of streamed.
 PARCELBACK_EXPORT_STREAM_MAX = int(os.environ.get("PARCELBACK_EXPORT_STREAM_MAX", "20000"))
+# Above this many rows an instruction import is checked and submitted by the worker (progress page) instead of at once.
+PARCELBACK_INSTRUCTION_IMPORT_INLINE_ROWS = int(os.environ.get("PARCELBACK_INSTRUCTION_IMPORT_INLINE_ROWS", "1000"))
 # API requests one token may make per period (counted in the shared cache, across all server processes),
 # answered 429 with Retry-After beyond it.
 PARCELBACK_API_RATE = os.environ.get("PARCELBACK_API_RATE", "1200/min")

@@ -133,7 +133,7 @@ def test_reads_csv_in_utf8_and_gb18030(client, world, orders, encoding):
         ("a.csv", b'"' + b"x" * 200_000 + b'"', "无法读取"),
         ("a.csv", "外部单号,店铺代码\nA1,shop1\n".encode(), "未找到指令表头"),
         ("a.csv", "逆向管理单号,处理方式\n".encode(), "文件中没有需要处理的行"),
-        ("a.csv", ("逆向管理单号,处理方式\n" + "RV1,自提\n" * 1001).encode(), "行数过多"),
+        ("a.csv", ("逆向管理单号,处理方式\n" + "RV1,自提\n" * 10_001).encode(), "行数过多"),
     ],
 )
 def test_a_bad_file_gets_one_message_and_writes_nothing(client, world, orders, name, content, message):

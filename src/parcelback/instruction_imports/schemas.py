@@ -42,12 +42,20 @@ class PickupCodeGroupOut(Schema):
 class ImportOut(Schema):
     id: int
     file_name: str
-    status: Literal["planned", "submitted"]
+    status: Literal["checking", "planned", "submitting", "submitted", "failed"] = Field(
+        description="checking / submitting: a large file in the worker's hands (see progress); failed: see error"
+    )
+    progress: int = Field(description="checking: rows checked; submitting: groups written (of total)")
+    total: int = Field(description="checking: rows; submitting: groups (0 while the rows are checked again)")
+    error: str = Field(description="failed, or a submission given back as planned: why; otherwise empty")
     user: str
     created_at: datetime
     submitted_at: datetime | None
     rows: list[RowOut]
     groups: list[GroupOut]
+    pickup_codes: list[PickupCodeGroupOut] = Field(
+        [], description="a large import the worker submitted: its codes, to the submitter, once (for 10 minutes)"
+    )
 
 
 class ImportResultOut(ImportOut):

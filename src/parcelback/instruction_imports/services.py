@@ -2,15 +2,19 @@
 for the details, `batch.plan` for each order's eligibility), rows with the same instruction grouped into the
 registrations they will form, and on submission each group written through the same services as the dialogs
 (`register_pickup`, `confirm_destruction`), all or nothing per group. The import and each row's outcome are kept."""
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils import timezone
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parcelback.accounts.actors import Actor
 from parcelback.core.errors import MESSAGES, Code, Refused, problem_text
+from parcelback.core.sealing import seal, unseal
 from parcelback.reverse_orders import batch, selectors, services, states
 from parcelback.reverse_orders.models import PickupMethod, PickupRegistration, max_length
 
@@ -139,8 +143,21 @@ class ImportPlan:
         return pairs
 
 
-def plan(*, actor: Actor, rows: list[dict]) -> ImportPlan:
-    """Check every row and group the good ones. Rows are {"line", "values"} as `sheets.read` gives them."""
+# Pickup codes of a submission, kept sealed for the submitter to see once (the session, or the import when the
+# worker submitted): long enough to copy or reload, short enough not to linger on a screen.
+CODE_SEAL = "instruction-import-pickup-codes"
+KEEP_SECONDS = 10 * 60
+PROGRESS_EVERY = 500  # rows between two progress reports of a plan
+
+
+def is_large(rows: list) -> bool:
+    """Whether the worker checks and submits these rows (a progress page meanwhile) rather than the request."""
+    return len(rows) > settings.PARCELBACK_INSTRUCTION_IMPORT_INLINE_ROWS
+
+
+def plan(*, actor: Actor, rows: list[dict], progress=None) -> ImportPlan:
+    """Check every row and group the good ones. Rows are {"line", "values"} as `sheets.read` gives them.
+    `progress(rows_checked)` is called now and then (the worker's progress bar)."""
     check_may_import(actor)
     counts: dict[str, int] = {}
     for row in rows:
@@ -149,6 +166,8 @@ def plan(*, actor: Actor, rows: list[dict]) -> ImportPlan:
     checked: list[dict] = []
     details_of: dict[int, batch.PickupDetails | None] = {}
     for position, row in enumerate(rows):
+        if progress and position and not position % PROGRESS_EVERY:
+            progress(position)
         values = row["values"]
         method = method_key(values["method"])
         entry = {"line": row["line"], "values": values, "problems": {}, "group": None, "outcome": ""}
@@ -188,8 +207,10 @@ def _check_orders(actor: Actor, rows: list[dict]) -> dict:
 
 
 def _groups(rows: list[dict], details_of: dict, actor: Actor) -> list[Group]:
-    """Rows with the same method and the same details form one group; 自提 also by warehouse (one code each)."""
-    groups: dict[tuple, Group] = {}
+    """Rows with the same method and the same details form one group; 自提 also by warehouse (one code each).
+    A group holds at most PARCELBACK_MAX_BATCH orders (what one registration takes): beyond, a next one begins."""
+    groups: list[Group] = []
+    current: dict[tuple, Group] = {}
     for position, row in enumerate(rows):
         order = row.pop("order", None)
         if row["problems"] or row["outcome"] == Outcome.SKIPPED or order is None:
@@ -198,11 +219,12 @@ def _groups(rows: list[dict], details_of: dict, actor: Actor) -> list[Group]:
         details = details_of.get(position)
         warehouse = order.warehouse if method == SELF_PICKUP else None
         key = (method, details, warehouse.pk if warehouse else None)
-        if key not in groups:
-            groups[key] = Group(index=len(groups) + 1, method=method, details=details, warehouse=warehouse)
-        groups[key].rows.append(row)
-        row["group"] = groups[key].index
-    return list(groups.values())
+        if key not in current or len(current[key].rows) >= settings.PARCELBACK_MAX_BATCH:
+            current[key] = Group(index=len(groups) + 1, method=method, details=details, warehouse=warehouse)
+            groups.append(current[key])
+        current[key].rows.append(row)
+        row["group"] = current[key].index
+    return groups
 
 
 def record(*, actor: Actor, file_name: str, planned: ImportPlan) -> InstructionImport:
@@ -212,6 +234,70 @@ def record(*, actor: Actor, file_name: str, planned: ImportPlan) -> InstructionI
         user_id=actor.user_id, organisation=actor.organisation, file_name=file_name[:255], rows=planned.rows,
         groups=[g.as_json() for g in planned.groups],
     )
+
+
+def upload(*, actor: Actor, file_name: str, rows: list[dict], submit: bool = False, only_valid: bool = False):
+    """A file's rows: planned and recorded now, or (large) recorded as read for the worker to check (`checking`);
+    `submit`: and then submitted by the worker (the API's dry_run=false on a large file)."""
+    check_may_import(actor)
+    if not is_large(rows):
+        return record(actor=actor, file_name=file_name, planned=plan(actor=actor, rows=rows))
+    return InstructionImport.objects.create(
+        user_id=actor.user_id, organisation=actor.organisation, file_name=file_name[:255], rows=rows, total=len(rows),
+        status=InstructionImport.Status.CHECKING, submit_requested=submit, only_valid=only_valid,
+        submitter_id=actor.user_id if submit else None, language=translation.get_language() or "",
+        time_zone=timezone.get_current_timezone_name(),
+    )
+
+
+def request_submission(*, actor: Actor, import_id: int, only_valid: bool) -> InstructionImport:
+    """A large planned import: handed to the worker to submit (checked again there, as `submit` does); exactly one
+    request wins. The rows are checked again by the worker, which gives the import back as planned, with the
+    reason, when rows became refused and not only the valid groups were asked for."""
+    check_may_import(actor)
+    found = instruction_import(actor=actor, import_id=import_id)
+    claimed = InstructionImport.objects.filter(pk=found.pk, status=InstructionImport.Status.PLANNED).update(
+        status=InstructionImport.Status.SUBMITTING, only_valid=only_valid, submitter_id=actor.user_id,
+        progress=0, total=0, error="", leased_until=None,
+    )
+    if not claimed:
+        raise Refused(Code.ALREADY_SUBMITTED)
+    found.refresh_from_db()
+    return found
+
+
+def write_group(actor: Actor, group: Group) -> list:
+    """One group through the dialogs' service, all or nothing; each row's outcome set (`failed` with the refusal's
+    code when refused, raised again). Answers the group's pickup codes as (group, WarehouseCode)."""
+    try:
+        if group.method == DESTROY:
+            services.confirm_destruction(actor=actor, numbers=group.numbers, confirm=True)
+            outcome, codes = Outcome.DESTRUCTION_CONFIRMED, []
+        else:
+            registered = services.register_pickup(actor=actor, numbers=group.numbers, details=group.details)
+            outcome, codes = Outcome.REGISTERED, [(group, c) for c in registered.codes]
+    except Refused as refused:
+        refusals = dict(refused.refused)
+        for row in group.rows:
+            row["outcome"] = Outcome.FAILED
+            row["code"] = str(refusals.get(row["values"]["number"], refused.code))
+        raise
+    for row in group.rows:
+        row["outcome"] = outcome
+    return codes
+
+
+def groups_from_rows(rows: list[dict], groups: list[dict]) -> list[Group]:
+    """The groups of a recorded plan again, with their details read from their rows (a worker submitting a large
+    import in chunks keeps the plan it made at the start, since its own writes change what a new plan would say)."""
+    grouped = groups_of(rows)
+    found = []
+    for entry in groups:
+        members = grouped.get(entry["index"], [])
+        if members:
+            details, _problems = _details(entry["method"], members[0]["values"])
+            found.append(Group(index=entry["index"], method=entry["method"], details=details, warehouse=None, rows=members))
+    return found
 
 
 @dataclass
@@ -243,23 +329,11 @@ def submit(*, actor: Actor, import_id: int, only_valid: bool) -> Submitted:
     written, failed, codes = [], [], []
     for group in planned.groups:
         try:
-            if group.method == DESTROY:
-                services.confirm_destruction(actor=actor, numbers=group.numbers, confirm=True)
-                outcome = Outcome.DESTRUCTION_CONFIRMED
-            else:
-                registered = services.register_pickup(actor=actor, numbers=group.numbers, details=group.details)
-                codes += [(group, c) for c in registered.codes]
-                outcome = Outcome.REGISTERED
+            codes += write_group(actor, group)
         except Refused as refused:
             failed.append((group, refused))
-            refusals = dict(refused.refused)
-            for row in group.rows:
-                row["outcome"] = Outcome.FAILED
-                row["code"] = str(refusals.get(row["values"]["number"], refused.code))
             continue
         written.append(group)
-        for row in group.rows:
-            row["outcome"] = outcome
     for row in planned.rows:
         if row["problems"]:
             row["outcome"] = Outcome.REFUSED
@@ -286,6 +360,52 @@ def outcome_text(row: dict) -> str:
     if row.get("group"):
         return _("待提交(第 %(group)s 组)") % {"group": row["group"]}
     return ""
+
+
+def shown(row: dict) -> dict:
+    """A stored row with every key a plan gives (rows of an import still checking, or failed there, are as read)."""
+    return {"problems": {}, "group": None, "outcome": ""} | row
+
+
+def take_sealed_codes(record: InstructionImport, *, user_id: int) -> dict | None:
+    """The worker-submitted import's sealed pickup codes, for its submitter only, once: cleared as they are taken
+    (under a row lock, so two pages never both show them); None when there are none, or they have expired."""
+    if record.submitter_id != user_id or not record.sealed_codes:
+        return None
+    with transaction.atomic():
+        kept = InstructionImport.objects.select_for_update().filter(pk=record.pk).values_list("sealed_codes", flat=True).first()
+        if not kept:
+            return None
+        InstructionImport.objects.filter(pk=record.pk).update(sealed_codes={})
+    return kept if kept.get("until", 0) >= time.time() else None
+
+
+def sealed_codes(codes: list) -> list[dict]:
+    """(group, WarehouseCode) pairs as kept until shown: the orders' numbers and the code sealed, never plain."""
+    return [
+        {"group": group.index, "numbers": [o.number for o in c.orders], "sealed": seal(c.pickup_code, purpose=CODE_SEAL)}
+        for group, c in codes
+    ]
+
+
+def opened_codes(actor: Actor, kept: dict | None) -> list[dict]:
+    """Kept sealed codes opened for showing: each with its warehouse and orders (as the actor sees them now)."""
+    if not kept:
+        return []
+    numbers = [n for c in kept["codes"] for n in c["numbers"]]
+    by_number = {o.number: o for o in selectors.orders_among(actor=actor, numbers=numbers)}
+    groups = []
+    for c in kept["codes"]:
+        orders = [by_number[n] for n in c["numbers"] if n in by_number]
+        if orders:
+            groups.append({"warehouse": orders[0].warehouse, "code": unseal(c["sealed"], purpose=CODE_SEAL).decode(),
+                           "orders": orders, "group": c["group"]})
+    return groups
+
+
+def forget_expired_codes() -> int:
+    """Clear sealed pickup codes nobody came to see in time (the worker's sweep)."""
+    return InstructionImport.objects.filter(sealed_codes__until__lt=time.time()).update(sealed_codes={})
 
 
 def groups_of(rows: list[dict]) -> dict[int, list[dict]]:

@@ -12,10 +12,12 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 # The export's guard against text read as a formula, and its content type.
 from parcelback.reverse_orders.exports import XLSX_TYPE, _safe
-from parcelback.reverse_orders.imports import Unreadable, read_rows
+from parcelback.reverse_orders.imports import XLSX_MAGIC, Unreadable, _csv_rows, _xlsx_rows
 from parcelback.reverse_orders.models import PickupMethod
 
-MAX_ROWS = 1000
+# Up to 1,000 rows (PARCELBACK_INSTRUCTION_IMPORT_INLINE_ROWS) are checked at once; more by the worker.
+MAX_ROWS = 10_000
+MAX_MB = 20  # 10,000 filled rows of the template take about 1 MB as XLSX; room for whatever else a sheet carries
 DESTROY = "destroy"
 # 处理方式: the two pickup methods and destruction, as the sheet's drop-down offers them.
 # Labels are msgids: a header or a choice is accepted in Chinese whatever the language, beside its translation.
@@ -133,7 +135,7 @@ def _notes_sheet(workbook) -> None:
         _("销毁:仅 清关失败-销毁 单可选,提交即确认销毁,不可撤销。"),
         _("备注可选,最多 300 字。登记提交后不可修改。"),
         _("上传后系统先逐行检查并给出处理计划,确认后才会提交;每一组全部成功或全部不提交。"),
-        _("最多 %(rows)s 行,文件不超过 5 MB;也可另存为 CSV(UTF-8 或 GBK 编码)上传,第一行须为列名。") % {"rows": MAX_ROWS},
+        _("最多 %(rows)s 行,文件不超过 %(mb)s MB;也可另存为 CSV(UTF-8 或 GBK 编码)上传,第一行须为列名。") % {"rows": MAX_ROWS, "mb": MAX_MB},
     ]
     for index, line in enumerate(lines, start=1):
         notes.cell(row=index, column=1, value=line)
@@ -204,8 +206,13 @@ def _column_key(header: str) -> str | None:
 def read(upload) -> list[dict]:
     """The upload's rows as {"line", "values": {column: text}}, blank rows left out. A file that cannot be read as
     a whole (not a spreadsheet, wrong sheet, no header, too many rows) raises `Unreadable` with its one message."""
+    if upload.size > MAX_MB * 1024 * 1024:
+        raise Unreadable(_("文件过大(最多 %(mb)s MB)") % {"mb": MAX_MB})
     try:
-        rows = read_rows(upload)
+        # reverse_orders' reader, but with this file's own size limit (its read_rows stops at 5 MB).
+        data = upload.read()
+        xlsx = data.startswith(XLSX_MAGIC) or (upload.name or "").lower().endswith(".xlsx")
+        rows = _xlsx_rows(data) if xlsx else _csv_rows(data)
     except csv.Error as error:  # a CSV the csv module refuses (a field beyond its limit, a stray quote)
         raise Unreadable(_("无法读取这个 CSV 文件,请检查后重试,或上传 Excel 文件")) from error
     header = [_column_key(h) for h in rows[0]] if rows else []
@@ -227,4 +234,4 @@ def read(upload) -> list[dict]:
     return result
 
 
-__all__ = ["COLUMNS", "MAX_ROWS", "METHODS", "XLSX_TYPE", "Unreadable", "read", "result_file", "template_file"]
+__all__ = ["COLUMNS", "MAX_MB", "MAX_ROWS", "METHODS", "XLSX_TYPE", "Unreadable", "read", "result_file", "template_file"]

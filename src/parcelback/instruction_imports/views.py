@@ -2,6 +2,7 @@
 shown once), the past imports and each one's result file."""
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,16 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from parcelback.core.console import list_url, page, paged
 from parcelback.core.errors import Refused
-from parcelback.core.sealing import seal, unseal
-from parcelback.reverse_orders import selectors as order_selectors
 from parcelback.reverse_orders.forms import UploadForm
 
 from . import selectors, services, sheets
 from .services import Outcome
 
-CODE_SEAL = "instruction-import-pickup-codes"
-# As after a registration from the dialog: long enough to copy or reload, short enough not to linger on a screen.
-KEEP_SECONDS = 10 * 60
+KEEP_SECONDS = services.KEEP_SECONDS
 
 
 def _merchant(request):
@@ -61,7 +58,8 @@ def template(request):
 
 @login_required
 def imports(request):
-    """The upload (checked into a plan, nothing submitted yet) and the organisation's past imports."""
+    """The upload (checked into a plan, nothing submitted yet; a large file by the worker) and the organisation's
+    past imports."""
     actor = _merchant(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -74,29 +72,25 @@ def imports(request):
             except sheets.Unreadable as error:
                 form.add_error("file", str(error))
             else:
-                planned = services.plan(actor=actor, rows=rows)
-                record = services.record(actor=actor, file_name=upload.name, planned=planned)
+                record = services.upload(actor=actor, file_name=upload.name, rows=rows)
                 return redirect("instruction_imports:detail", import_id=record.pk)
     context = {"form": form, **paged(request, selectors.imports_for(actor=actor), per_page=20)}
     context["columns"] = [_(c.label) for c in sheets.COLUMNS]
+    context |= {
+        "max_rows": sheets.MAX_ROWS, "max_mb": sheets.MAX_MB,
+        "inline_rows": settings.PARCELBACK_INSTRUCTION_IMPORT_INLINE_ROWS,
+    }
     return page(request, "instruction_imports/imports.html", context, status=status)
 
 
-def _codes(request, import_id: int) -> list[dict]:
-    """The pickup codes of a submission just made by this user, while they last (never stored in plain text)."""
-    kept = request.session.get(f"instruction_import_codes:{import_id}")
+def _codes(request, record) -> list[dict]:
+    """The pickup codes of a submission just made by this user, while they last (never stored in plain text): kept
+    sealed in the session by a submission made here, or on the import by the worker (shown once, then cleared)."""
+    kept = request.session.get(f"instruction_import_codes:{record.pk}")
     if not kept or kept.get("until", 0) < time.time():
-        request.session.pop(f"instruction_import_codes:{import_id}", None)
-        return []
-    numbers = [n for c in kept["codes"] for n in c["numbers"]]
-    by_number = {o.number: o for o in order_selectors.orders_among(actor=request.actor, numbers=numbers)}
-    groups = []
-    for c in kept["codes"]:
-        orders = [by_number[n] for n in c["numbers"] if n in by_number]
-        if orders:
-            groups.append({"warehouse": orders[0].warehouse, "code": unseal(c["sealed"], purpose=CODE_SEAL).decode(),
-                           "orders": orders, "group": c["group"]})
-    return groups
+        request.session.pop(f"instruction_import_codes:{record.pk}", None)
+        kept = services.take_sealed_codes(record, user_id=request.user.pk)
+    return services.opened_codes(request.actor, kept)
 
 
 @login_required
@@ -106,11 +100,13 @@ def detail(request, import_id: int):
     """The plan (before submission) or the result (after): groups, refused rows with each cell's reason."""
     _merchant(request)
     record = _record_or_404(request, import_id)
-    rows = [row | {"text": services.outcome_text(row)} for row in record.rows]
+    if record.working:  # the worker is at it: the progress only, the page refreshes itself
+        return page(request, "instruction_imports/detail.html", {"record": record, "working": True})
+    rows = [row | {"text": services.outcome_text(row)} for row in map(services.shown, record.rows)]
     grouped = services.groups_of(rows)
     methods = {key: _(name) for key, name in sheets.METHODS.items()}
     groups = [g | {"rows": grouped.get(g["index"], []), "method_label": methods.get(g["method"], "")} for g in record.groups]
-    codes = _codes(request, record.pk)
+    codes = _codes(request, record)
     context = {
         "record": record,
         "groups": groups,
@@ -129,15 +125,21 @@ def submit(request, import_id: int):
     """全部提交 (only when every row is good) or 仅提交有效分组; each group all or nothing."""
     actor = _merchant(request)
     record = _record_or_404(request, import_id)
+    only_valid = request.POST.get("scope") == "valid"
+    if services.is_large(record.rows):
+        try:
+            services.request_submission(actor=actor, import_id=record.pk, only_valid=only_valid)
+        except Refused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("文件较大,已交给后台任务提交;完成后本页显示结果。"))
+        return redirect("instruction_imports:detail", import_id=record.pk)
     try:
-        done = services.submit(actor=actor, import_id=record.pk, only_valid=request.POST.get("scope") == "valid")
+        done = services.submit(actor=actor, import_id=record.pk, only_valid=only_valid)
     except Refused as refused:
         messages.error(request, refused.message)
         return redirect("instruction_imports:detail", import_id=record.pk)
-    codes = [
-        {"group": group.index, "numbers": [o.number for o in c.orders], "sealed": seal(c.pickup_code, purpose=CODE_SEAL)}
-        for group, c in done.codes
-    ]
+    codes = services.sealed_codes(done.codes)
     if codes:
         request.session[f"instruction_import_codes:{record.pk}"] = {"codes": codes, "until": time.time() + KEEP_SECONDS}
     messages.success(request, _("已提交 %(done)s 组,未提交 %(failed)s 组。") % {"done": len(done.groups), "failed": len(done.failed)})
@@ -150,7 +152,7 @@ def result_file(request, import_id: int):
     """The sheet as uploaded, with each row's outcome."""
     _merchant(request)
     record = _record_or_404(request, import_id)
-    body = sheets.to_bytes(sheets.result_file, record.rows, [services.outcome_text(r) for r in record.rows])
+    body = sheets.to_bytes(sheets.result_file, record.rows, [services.outcome_text(services.shown(r)) for r in record.rows])
     response = HttpResponse(body, content_type=sheets.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{sheets.filename(f"instructions-result-{record.pk}")}"'
     return response

@@ -15,6 +15,7 @@ from contextlib import nullcontext
 from django.db import OperationalError, close_old_connections, connection
 
 from parcelback.core.idempotency import purge_expired
+from parcelback.instruction_imports.jobs import forget_expired_codes, run_next_import
 from parcelback.notifications.digest import plan_digests
 from parcelback.notifications.jobs import fan_out_notifications
 from parcelback.notifications.mail import report_in_doubt, send_due_mail
@@ -55,6 +56,7 @@ class Worker:
             busy = bool(self.guard("fan-out", fan_out, 0)) | bool(self.guard("delivery", self.deliver, 0, once=once))
             busy |= bool(self.guard("notifications", fan_out_notifications, 0))
             busy |= bool(self.guard("email", send_due_mail, 0))
+            busy |= bool(self.guard("instruction import", run_next_import, False))  # one bounded step per round
             if once:
                 busy |= bool(self.guard("export", run_next_export, False))
             elif self.export_running is None or self.export_running.done():
@@ -75,6 +77,7 @@ class Worker:
         done |= {"exports expired": self.guard("export expiry", expire_exports, 0)}
         done |= {"digests": self.guard("daily digest", plan_digests, 0)}
         done |= {"emails in doubt": self.guard("emails in doubt", report_in_doubt, 0)}
+        done |= {"import codes forgotten": self.guard("import codes", forget_expired_codes, 0)}
         if any(done.values()):
             logger.info("sweep: %s", done)
 
