@@ -153,3 +153,19 @@ def test_another_shops_import_is_404(client, world, orders):
     assert client.post(f"/orders/instructions/{record.pk}/submit/", {"scope": "valid"}).status_code == 404
     assert client.get(f"/orders/instructions/{record.pk}/result.xlsx").status_code == 404
     assert ReverseOrder.objects.get(number="RV1").status == Status.AWAITING_INSTRUCTION
+
+
+def test_a_likely_typo_against_the_address_book_is_confirmed_before_submitting(client, world, orders):
+    from parcelback.contacts.services import ContactDetails, save_contact
+
+    save_contact(actor=world.merchant1, details=ContactDetails(kind="picker", name="张三", phone="13800138000"))
+    filled = fill(template(client, world), {"RV1": self_pickup(picker_phone="13800138009"), "RV2": self_pickup()})
+    upload(client, "指令.xlsx", filled)
+    record = InstructionImport.objects.get()
+    plan = client.get(f"/orders/instructions/{record.pk}/").content.decode()
+    assert "可能填错的联系方式" in plan and "只差一位数字" in plan and 'name="confirm_typos"' in plan
+    response = client.post(f"/orders/instructions/{record.pk}/submit/", {"scope": "all"}, follow=True)
+    assert "请先核对" in response.content.decode()
+    assert ReverseOrder.objects.get(number="RV1").status == Status.AWAITING_INSTRUCTION  # nothing written
+    client.post(f"/orders/instructions/{record.pk}/submit/", {"scope": "all", "confirm_typos": "1"})
+    assert ReverseOrder.objects.get(number="RV1").status == Status.AWAITING_PICKUP

@@ -121,27 +121,44 @@ TYPO_MESSAGES = {
 }
 
 
-def one_digit_off(a: str, b: str) -> bool:
-    """Two numbers that differ in exactly one digit, or by two neighbouring digits swapped."""
-    if len(a) != len(b) or a == b:
-        return False
-    diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
-    return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+def near_keys(key: str) -> set[str]:
+    """Every number one digit away from `key`, or with two neighbouring digits swapped."""
+    near = set()
+    for i, digit in enumerate(key):
+        if digit.isdigit():
+            near |= {key[:i] + other + key[i + 1:] for other in "0123456789" if other != digit}
+            if i + 1 < len(key) and key[i + 1].isdigit() and key[i + 1] != digit:
+                near.add(key[:i] + key[i + 1] + digit + key[i + 2:])
+    return near
+
+
+def typo_finder(*, actor: Actor, kind: str):
+    """A check of typed (name, phone) against the shop's book, read once: for a whole spreadsheet as for one dialog.
+    Saved contacts the typed details look like a slip of: a phone one digit away from a saved one, or a saved
+    name with another phone; nothing when the details are exactly a saved contact's."""
+    book = []
+    if actor.role in READERS and actor.organisation is not None:
+        book = list(Contact.objects.filter(shop=actor.organisation, kind=kind)[:MAX_PER_KIND])
+    by_key: dict[str, list[Contact]] = {}
+    by_name: dict[str, list[Contact]] = {}
+    for contact in book:
+        by_key.setdefault(contact.phone_key, []).append(contact)
+        by_name.setdefault(contact.name, []).append(contact)
+
+    def find(name: str, phone: str) -> list[LikelyTypo]:
+        if is_blank(phone) or not book:
+            return []
+        key, name = same_phone_key(phone), (name or "").strip()
+        if any(c.name == name for c in by_key.get(key, [])):
+            return []
+        near = [c for k in near_keys(key) for c in by_key.get(k, [])]
+        found = [LikelyTypo("phone_one_digit_off", c) for c in near]
+        seen = {c.pk for c in near}  # one warning per saved contact, the closer match first
+        found += [LikelyTypo("same_name_other_phone", c) for c in by_name.get(name, []) if c.phone_key != key and c.pk not in seen]
+        return found
+
+    return find
 
 
 def likely_typos(*, actor: Actor, kind: str, name: str, phone: str) -> list[LikelyTypo]:
-    """Saved contacts the typed name and phone look like a slip of: a phone one digit away from a saved one, or
-    a saved name with another phone. Nothing when the details are exactly a saved contact's."""
-    if actor.role not in READERS or actor.organisation is None or is_blank(phone):
-        return []
-    key, name = same_phone_key(phone), (name or "").strip()
-    book = list(Contact.objects.filter(shop=actor.organisation, kind=kind)[:MAX_PER_KIND])
-    if any(c.phone_key == key and c.name == name for c in book):
-        return []
-    found = []
-    for contact in book:  # one warning per saved contact, the closer match first
-        if one_digit_off(contact.phone_key, key):
-            found.append(LikelyTypo("phone_one_digit_off", contact))
-        elif name and contact.name == name and contact.phone_key != key:
-            found.append(LikelyTypo("same_name_other_phone", contact))
-    return found
+    return typo_finder(actor=actor, kind=kind)(name, phone)

@@ -17,7 +17,7 @@ from parcelback.core.console import list_url, page, paged
 from parcelback.core.errors import Refused
 from parcelback.reverse_orders.forms import UploadForm
 
-from . import selectors, services, sheets
+from . import selectors, services, sheets, typos
 from .services import Outcome
 
 KEEP_SECONDS = services.KEEP_SECONDS
@@ -116,6 +116,9 @@ def detail(request, import_id: int):
         "coded_orders": [o for c in codes for o in c["orders"]],
         "planned": record.status == record.Status.PLANNED,
     }
+    if context["planned"]:
+        found = typos.likely_typos(actor=request.actor, rows=record.rows)
+        context["typos"] = [(row, found[row["line"]]) for row in rows if row["line"] in found]
     return page(request, "instruction_imports/detail.html", context)
 
 
@@ -126,6 +129,9 @@ def submit(request, import_id: int):
     actor = _merchant(request)
     record = _record_or_404(request, import_id)
     only_valid = request.POST.get("scope") == "valid"
+    if request.POST.get("confirm_typos") != "1" and typos.likely_typos(actor=actor, rows=record.rows):
+        messages.error(request, _("请先核对可能填错的联系方式,勾选“已核对”后再提交。"))
+        return redirect("instruction_imports:detail", import_id=record.pk)
     if services.is_large(record.rows):
         try:
             services.request_submission(actor=actor, import_id=record.pk, only_valid=only_valid)
