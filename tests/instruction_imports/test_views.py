@@ -83,6 +83,8 @@ def test_filled_template_uploads_into_a_plan_and_submits_the_valid_groups(client
     assert response.status_code == 302
     result = client.get(f"/orders/instructions/{record.pk}/").content.decode()
     assert result.count("data-pickup-code") == 2  # one code per self-pickup group, shown on this page
+    slip = client.get("/orders/batch/pickup/done/slip/").content.decode()  # and on the printable pickup slip
+    assert "/orders/batch/pickup/done/slip/" in result and slip.count('class="qr"') == 2
     assert {o.number: o.status for o in ReverseOrder.objects.filter(shop=world.shop1)} == {
         "RV1": Status.AWAITING_PICKUP, "RV2": Status.AWAITING_PICKUP, "RV3": Status.AWAITING_PICKUP,
         "0004": Status.AWAITING_DESTRUCTION, "RV5": Status.AWAITING_PICKUP,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from parcelback.core.errors import Code, Refused
 from parcelback.reverse_orders import batch, services
-from parcelback.reverse_orders.views import pickup_slip
+from parcelback.reverse_orders import pickup_code_session
 from parcelback.reverse_orders.models import (
     PICKUP_CODE_MAX_WRONG,
     Event,
@@ -259,7 +259,7 @@ def test_console_reissue_needs_the_confirmation_then_shows_the_code_for_a_few_mi
     assert a.number in page.content.decode() and b.number in page.content.decode()
     assert new_code not in json.dumps([s.get_decoded() for s in Session.objects.all()])
     assert new_code in client.get(response["Location"]).content.decode()  # a reload still shows it, for a while
-    monkeypatch.setattr(pickup_slip, "clock", lambda: time.time() + pickup_slip.KEEP_SECONDS + 1)
+    monkeypatch.setattr(pickup_code_session, "clock", lambda: time.time() + pickup_code_session.KEEP_SECONDS + 1)
     assert client.get(response["Location"])["Location"] == f"/orders/{a.number}/"  # then it is gone
     assert attempt(world, b, new_code) is None
 

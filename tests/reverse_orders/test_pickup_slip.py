@@ -8,6 +8,7 @@ import segno
 from django.contrib.sessions.models import Session
 
 from parcelback.reverse_orders.models import PickupCode
+from parcelback.reverse_orders import pickup_code_session
 from parcelback.reverse_orders.views import pickup_slip
 
 from ..factories import ReverseOrderFactory
@@ -63,7 +64,7 @@ def test_code_survives_a_reload_for_a_few_minutes_then_is_gone(client, registere
     numbers, code = registered_batch
     assert code in client.get(DONE).content.decode() and code in client.get(SLIP).content.decode()
     assert code not in json.dumps([s.get_decoded() for s in Session.objects.all()])  # sealed, never plain
-    monkeypatch.setattr(pickup_slip, "clock", lambda: time.time() + pickup_slip.KEEP_SECONDS + 1)
+    monkeypatch.setattr(pickup_code_session, "clock", lambda: time.time() + pickup_code_session.KEEP_SECONDS + 1)
     assert client.get(SLIP)["Location"] == "/orders/"
     assert client.get(DONE)["Location"] == "/orders/"
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from parcelback.core.console import list_url, page, paged
 from parcelback.core.errors import Refused
 from parcelback.reverse_orders.forms import UploadForm
+from parcelback.reverse_orders.pickup_code_session import keep_codes, sealed_code
 
 from . import selectors, services, sheets, typos
 from .services import Outcome
@@ -107,6 +108,12 @@ def detail(request, import_id: int):
     methods = {key: _(name) for key, name in sheets.METHODS.items()}
     groups = [g | {"rows": grouped.get(g["index"], []), "method_label": methods.get(g["method"], "")} for g in record.groups]
     codes = _codes(request, record)
+    if codes:  # the dialog's printable pickup slip (and its result page) show them too, for as long as here
+        keep_codes(request, "pickup_done", {
+            "numbers": [o.number for c in codes for o in c["orders"]], "back": "",
+            "codes": [{"warehouse": c["warehouse"].pk, "numbers": [o.number for o in c["orders"]], "sealed_code": sealed_code(c["code"])}
+                      for c in codes],
+        })
     context = {
         "record": record,
         "groups": groups,
@@ -114,6 +121,7 @@ def detail(request, import_id: int):
         "skipped": sum(1 for r in rows if r["outcome"] == Outcome.SKIPPED),
         "codes": codes,
         "coded_orders": [o for c in codes for o in c["orders"]],
+        "slip_url": reverse("orders:pickup_slip") if codes else "",
         "planned": record.status == record.Status.PLANNED,
     }
     if context["planned"]:

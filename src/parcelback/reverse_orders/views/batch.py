@@ -21,7 +21,7 @@ from parcelback.core.errors import Code, Refused
 from .. import batch, forms, selectors, services
 from ..models import PickupMethod
 from . import Action, SelectionTooLarge, refused_list, requested_numbers, selection_too_large
-from .pickup_slip import code_groups, keep_codes, kept_codes, sealed_code
+from ..pickup_code_session import code_groups, keep_codes, kept_codes, sealed_code
 
 
 @login_required

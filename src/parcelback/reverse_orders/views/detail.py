@@ -19,7 +19,7 @@ from ..services.execution import handover_warnings
 from ..services.pickup_codes import handover_group
 from ..timeline import label_events
 from . import Action, order_or_404, with_days
-from .pickup_slip import code_groups, keep_codes, kept_codes, sealed_code
+from ..pickup_code_session import code_groups, keep_codes, kept_codes, sealed_code
 
 ACTION_FORMS = {
     Action.HAND_OVER: ("handover_form", forms.HandOverForm),

@@ -1,7 +1,6 @@
-"""The pickup code after it is issued (registration or reissue): kept sealed in the user's session for a few
-minutes so a reload or the printable pickup slip still shows it, never stored in plain text, never cached."""
+"""The printable pickup slip of codes just issued (registration, reissue, a spreadsheet's registrations), from
+what `pickup_code_session` keeps sealed in the user's session; never cached."""
 import re
-import time
 
 import segno
 from django.contrib.auth.decorators import login_required
@@ -13,54 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from parcelback.core.console import page
-from parcelback.core.sealing import seal, unseal
 
 from .. import selectors
 from ..models import PickupRegistration
-
-CODE_SEAL = "pickup-code"
-# Long enough to copy, print or reload the page; short enough that a shared screen does not keep showing it.
-KEEP_SECONDS = 10 * 60
-clock = time.time  # seconds since the epoch; replaced in tests to let a kept code expire
-
-
-def sealed_code(code: str | None) -> str | None:
-    """A pickup code as the session may hold it: sealed, never plain."""
-    return seal(code, purpose=CODE_SEAL) if code else None
-
-
-def unsealed_code(sealed: str | None) -> str | None:
-    """The code again, for the pages that show it; None if it was not sealed here (or under a retired key)."""
-    try:
-        return unseal(sealed, purpose=CODE_SEAL).decode() if sealed else None
-    except ValueError:
-        return None
-
-
-def keep_codes(request, key: str, done: dict) -> None:
-    """Keep what a registration or reissue produced (its codes sealed) for this user for KEEP_SECONDS."""
-    request.session[key] = done | {"until": clock() + KEEP_SECONDS}
-
-
-def kept_codes(request, key: str) -> dict | None:
-    """What `keep_codes` kept, while it lasts; dropped from the session once expired."""
-    done = request.session.get(key)
-    if done and done.get("until", 0) > clock():
-        return done
-    request.session.pop(key, None)
-    return None
-
-
-def code_groups(done: dict, orders: list) -> list[dict]:
-    """One entry per issued code: its warehouse, the code in clear (for this response only) and its orders."""
-    by_number = {o.number: o for o in orders}
-    groups = []
-    for kept in done.get("codes", []):
-        group = [by_number[n] for n in kept["numbers"] if n in by_number]
-        if group:
-            groups.append({"warehouse": group[0].warehouse, "code": unsealed_code(kept["sealed_code"]), "orders": group})
-    return groups
-
+from ..pickup_code_session import code_groups, kept_codes
 
 def masked_phone(phone: str) -> str:
     """The picker's phone as the slip shows it (138****8000): enough to recognise, not enough to call."""
