@@ -5,6 +5,7 @@ from ninja import File, Form, Router, Status, UploadedFile
 from parcelback.core.api import ERRORS, error_body
 from parcelback.core.errors import Code
 
+from . import codes as pickup_codes
 from . import selectors, services, sheets
 from .models import InstructionImport
 from .schemas import ImportOut, ImportResultOut
@@ -76,6 +77,6 @@ def get_import(request, import_id: int):
     """The import as recorded: its status and progress, each row's problems, group and outcome. Pickup codes are
     never shown again, but for a large import the worker submitted: once, to its submitter, within 10 minutes."""
     record = selectors.instruction_import(actor=request.auth, import_id=import_id)
-    kept = services.take_sealed_codes(record, user_id=request.auth.user_id)
-    codes = [_opened(c) for c in services.opened_codes(request.auth, kept)]
+    kept = pickup_codes.take_sealed_codes(record, user_id=request.auth.user_id)
+    codes = [_opened(c) for c in pickup_codes.opened_codes(request.auth, kept)]
     return _import(record) | {"pickup_codes": codes}

@@ -21,8 +21,8 @@ from parcelback.accounts.actors import actor_for
 from parcelback.core.errors import Refused
 
 from . import services
+from .codes import KEEP_SECONDS, forget_expired_codes, sealed_codes  # the sweep: codes nobody came to see in time
 from .models import InstructionImport
-from .services import forget_expired_codes  # the worker's sweep: sealed codes nobody came to see in time
 
 log = logging.getLogger("parcelback.worker")
 State = InstructionImport.Status
@@ -113,11 +113,11 @@ def submit_chunk(job: InstructionImport) -> None:
                 written = services.write_group(actor, group)
             except Refused:
                 continue  # its rows say why; the other groups stand
-            codes += services.sealed_codes(written)
+            codes += sealed_codes(written)
         done = job.progress + len(chunk)
         fields = {"rows": job.rows, "progress": done, "leased_until": None}
         if codes:
-            fields["sealed_codes"] = {"codes": codes, "until": time.time() + services.KEEP_SECONDS}
+            fields["sealed_codes"] = {"codes": codes, "until": time.time() + KEEP_SECONDS}
         if done >= len(groups):
             for row in job.rows:
                 if row["problems"]:

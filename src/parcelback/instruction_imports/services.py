@@ -2,19 +2,16 @@
 for the details, `batch.plan` for each order's eligibility), rows with the same instruction grouped into the
 registrations they will form, and on submission each group written through the same services as the dialogs
 (`register_pickup`, `confirm_destruction`), all or nothing per group. The import and each row's outcome are kept."""
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parcelback.accounts.actors import Actor
 from parcelback.core.errors import MESSAGES, Code, Refused, problem_text
-from parcelback.core.sealing import seal, unseal
 from parcelback.reverse_orders import batch, selectors, services, states
 from parcelback.reverse_orders.models import PickupMethod, PickupRegistration, max_length
 
@@ -143,10 +140,6 @@ class ImportPlan:
         return pairs
 
 
-# Pickup codes of a submission, kept sealed for the submitter to see once (the session, or the import when the
-# worker submitted): long enough to copy or reload, short enough not to linger on a screen.
-CODE_SEAL = "instruction-import-pickup-codes"
-KEEP_SECONDS = 10 * 60
 PROGRESS_EVERY = 500  # rows between two progress reports of a plan
 
 
@@ -365,47 +358,6 @@ def outcome_text(row: dict) -> str:
 def shown(row: dict) -> dict:
     """A stored row with every key a plan gives (rows of an import still checking, or failed there, are as read)."""
     return {"problems": {}, "group": None, "outcome": ""} | row
-
-
-def take_sealed_codes(record: InstructionImport, *, user_id: int) -> dict | None:
-    """The worker-submitted import's sealed pickup codes, for its submitter only, once: cleared as they are taken
-    (under a row lock, so two pages never both show them); None when there are none, or they have expired."""
-    if record.submitter_id != user_id or not record.sealed_codes:
-        return None
-    with transaction.atomic():
-        kept = InstructionImport.objects.select_for_update().filter(pk=record.pk).values_list("sealed_codes", flat=True).first()
-        if not kept:
-            return None
-        InstructionImport.objects.filter(pk=record.pk).update(sealed_codes={})
-    return kept if kept.get("until", 0) >= time.time() else None
-
-
-def sealed_codes(codes: list) -> list[dict]:
-    """(group, WarehouseCode) pairs as kept until shown: the orders' numbers and the code sealed, never plain."""
-    return [
-        {"group": group.index, "numbers": [o.number for o in c.orders], "sealed": seal(c.pickup_code, purpose=CODE_SEAL)}
-        for group, c in codes
-    ]
-
-
-def opened_codes(actor: Actor, kept: dict | None) -> list[dict]:
-    """Kept sealed codes opened for showing: each with its warehouse and orders (as the actor sees them now)."""
-    if not kept:
-        return []
-    numbers = [n for c in kept["codes"] for n in c["numbers"]]
-    by_number = {o.number: o for o in selectors.orders_among(actor=actor, numbers=numbers)}
-    groups = []
-    for c in kept["codes"]:
-        orders = [by_number[n] for n in c["numbers"] if n in by_number]
-        if orders:
-            groups.append({"warehouse": orders[0].warehouse, "code": unseal(c["sealed"], purpose=CODE_SEAL).decode(),
-                           "orders": orders, "group": c["group"]})
-    return groups
-
-
-def forget_expired_codes() -> int:
-    """Clear sealed pickup codes nobody came to see in time (the worker's sweep)."""
-    return InstructionImport.objects.filter(sealed_codes__until__lt=time.time()).update(sealed_codes={})
 
 
 def groups_of(rows: list[dict]) -> dict[int, list[dict]]:

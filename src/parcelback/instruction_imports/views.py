@@ -18,10 +18,11 @@ from parcelback.core.errors import Refused
 from parcelback.reverse_orders.forms import UploadForm
 from parcelback.reverse_orders.pickup_code_session import keep_codes, sealed_code
 
+from . import codes as pickup_codes
 from . import selectors, services, sheets, typos
 from .services import Outcome
 
-KEEP_SECONDS = services.KEEP_SECONDS
+KEEP_SECONDS = pickup_codes.KEEP_SECONDS
 
 
 def _merchant(request):
@@ -90,8 +91,8 @@ def _codes(request, record) -> list[dict]:
     kept = request.session.get(f"instruction_import_codes:{record.pk}")
     if not kept or kept.get("until", 0) < time.time():
         request.session.pop(f"instruction_import_codes:{record.pk}", None)
-        kept = services.take_sealed_codes(record, user_id=request.user.pk)
-    return services.opened_codes(request.actor, kept)
+        kept = pickup_codes.take_sealed_codes(record, user_id=request.user.pk)
+    return pickup_codes.opened_codes(request.actor, kept)
 
 
 @login_required
@@ -153,7 +154,7 @@ def submit(request, import_id: int):
     except Refused as refused:
         messages.error(request, refused.message)
         return redirect("instruction_imports:detail", import_id=record.pk)
-    codes = services.sealed_codes(done.codes)
+    codes = pickup_codes.sealed_codes(done.codes)
     if codes:
         request.session[f"instruction_import_codes:{record.pk}"] = {"codes": codes, "until": time.time() + KEEP_SECONDS}
     messages.success(request, _("已提交 %(done)s 组,未提交 %(failed)s 组。") % {"done": len(done.groups), "failed": len(done.failed)})
