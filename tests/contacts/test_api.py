@@ -70,3 +70,28 @@ def test_who_may_read_and_write(world, api, who, read, write):
     client = api(getattr(world, who))
     assert client.get("/contacts").status_code == read
     assert client.post("/contacts", PICKER).status_code == write
+
+
+def test_a_registration_through_the_api_that_looks_like_a_typo_must_be_confirmed(world, api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from parcelback.reverse_orders.models import PickupRegistration
+
+    from ..factories import ReverseOrderFactory
+
+    order = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1)
+    merchant = api(world.merchant1)
+    merchant.post("/contacts", PICKER)
+    body = {"orders": [order.number], "method": "self_pickup", "self_pickup": {
+        "expected_pickup_at": (timezone.now() + timedelta(days=1)).isoformat(), "picker_name": "张三", "picker_phone": "13800138009"}}
+    refused = merchant.post("/pickup-registrations", body)
+    assert refused.status_code == 400, refused.json()
+    assert refused.json()["code"] == "confirmation_required"
+    assert refused.json()["errors"] == {"self_pickup.picker_phone": "likely_typo"}
+    assert not PickupRegistration.objects.exists()
+    assert merchant.post("/pickup-registrations", body | {"confirm_contact": True}).status_code == 201
+    exact = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1)  # the saved details themselves: no question
+    saved = body | {"orders": [exact.number], "self_pickup": body["self_pickup"] | {"picker_phone": "138 0013 8000"}}
+    assert merchant.post("/pickup-registrations", saved).status_code == 201

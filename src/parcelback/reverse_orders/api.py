@@ -185,6 +185,9 @@ def register_pickup(request, payload: PickupRegistrationIn):
         remark=payload.remark,
     )
     try:
+        if not payload.confirm_contact and (typos := services.likely_contact_typos(actor=request.auth, details=details)):
+            name = "picker_phone" if payload.method == "self_pickup" else "recipient_phone"
+            raise Refused(Code.CONFIRMATION_REQUIRED, field=name, errors={name: "likely_typo"})
         registered = services.register_pickup(
             actor=request.auth, numbers=payload.orders, details=details, split_by_warehouse=payload.split_by_warehouse
         )

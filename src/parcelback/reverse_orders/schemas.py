@@ -140,6 +140,11 @@ class PickupRegistrationIn(In):
         False, description="self_pickup across warehouses: one registration and one pickup code per warehouse "
         "(answered in `pickup_codes`) instead of refusing with mixed_warehouses",
     )
+    confirm_contact: bool = Field(
+        False, description="true to register although the picker or recipient looks like a slip of a saved contact of "
+        "the address book (a phone one digit away, a saved name with another phone); without it such a registration "
+        "is refused with confirmation_required and the phone field's problem likely_typo",
+    )
 
 
 class DestructionConfirmationIn(In):

@@ -9,6 +9,7 @@ from .export_jobs import start_export
 from .instructions import (
     Registered,
     confirm_destruction,
+    likely_contact_typos,
     register_pickup,
 )
 from .intake import (
@@ -45,6 +46,7 @@ __all__ = [
     "forward",
     "hand_over",
     "hash_pickup_code",
+    "likely_contact_typos",
     "list_query",
     "raise_exception",
     "record_arrival",

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from parcelback.accounts.actors import Actor
 from parcelback.accounts.models import Warehouse
+from parcelback.contacts import services as contact_services
+from parcelback.contacts.models import Contact
 from parcelback.core.errors import Code, Refused
 
 from .. import batch, selectors
@@ -46,6 +48,19 @@ def _locked_plan(actor: Actor, numbers: list[str], method: str, split_by_warehou
     if not plan.ok:
         raise batch.refuse(plan)
     return plan
+
+
+def likely_contact_typos(*, actor: Actor, details: batch.PickupDetails, now: datetime | None = None) -> list:
+    """The registration's picker or recipient looks like a slip of a saved contact of the shop's address book (a
+    phone one digit away, a saved name with another phone): asked to be confirmed before the irreversible write.
+    Nothing when the details have other problems, which are shown first."""
+    if batch.detail_problems(details, now=now or timezone.now()):
+        return []
+    if details.method == PickupMethod.SELF_PICKUP:
+        kind, name, phone = Contact.Kind.PICKER, details.self_pickup.picker_name, details.self_pickup.picker_phone
+    else:
+        kind, name, phone = Contact.Kind.RECIPIENT, details.forward.recipient_name, details.forward.recipient_phone
+    return contact_services.likely_typos(actor=actor, kind=kind, name=name, phone=phone)
 
 
 def register_pickup(

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from parcelback.contacts import selectors as contact_selectors
@@ -103,12 +102,8 @@ BOOK_CHOICES = 100  # saved contacts offered in the dialog, the last used first
 
 
 def likely_typos(actor, form) -> list:
-    """Saved contacts the typed picker or recipient looks like a slip of, unless confirmed or the details have
-    other problems (those are shown first)."""
-    if form.cleaned_data["confirm_contact"] or batch.detail_problems(form.details(), now=timezone.now()):
-        return []
-    contact = form.contact()
-    return contact_services.likely_typos(actor=actor, kind=contact.kind, name=contact.name, phone=contact.phone)
+    """Saved contacts the typed picker or recipient looks like a slip of, unless the operator confirmed them."""
+    return [] if form.cleaned_data["confirm_contact"] else services.likely_contact_typos(actor=actor, details=form.details())
 
 
 def remember_contact(request, form) -> None:
