@@ -76,6 +76,9 @@ def not_found(response, _theirs=None):
 MATRIX = {
     "list_orders": (lambda c, t: c.get("/reverse-orders"), lambda r, t: t.order.number not in str(r.content)),
     "get_order": (lambda c, t: c.get(f"/reverse-orders/{t.order.number}"), not_found),
+    "order_stats": (
+        lambda c, t: c.get("/reverse-orders/stats", {"group_by": "status"}),
+        lambda r, t: r.status_code == 200 and r.json()["total"] == 0),
     "create_orders": (
         lambda c, t: c.post("/reverse-orders", {"orders": [{
             "external_ref": "X", "shop": "shop1", "warehouse": "tokyo", "reverse_type": "customs_return",

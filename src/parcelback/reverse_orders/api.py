@@ -19,7 +19,7 @@ from parcelback.core.api import (
 from parcelback.core.errors import Code, Refused
 from parcelback.core.pagination import keyset_page
 
-from . import batch, selectors, services, states
+from . import batch, selectors, services, states, stats
 from .models import ReverseOrder
 from .schemas import (
     ArrivalsIn,
@@ -45,6 +45,8 @@ from .schemas import (
     RegisteredOut,
     ResolveIn,
     SelfPickupIn,
+    StatsOut,
+    StatsQuery,
 )
 from .serializers import order_data
 
@@ -139,15 +141,28 @@ def _numbers(orders: list[ReverseOrder]) -> dict:
 # --- reads --------------------------------------------------------------------------------------------
 
 
-@router.get("/reverse-orders", response={200: OrderPage, **ERRORS}, summary="List reverse orders")
-def list_orders(request, query: Query[ListQuery]):
-    """Every filter of the console's list page; keyset pagination with `limit` and `cursor`."""
+def _filtered(request):
+    """The list's filterset over the caller's orders, or the filters' problems as one refusal."""
     filterset = selectors.order_list(actor=request.auth, params=request.GET)
     if not filterset.is_valid():
         errors = {name: problems[0].code or "invalid" for name, problems in filterset.form.errors.as_data().items()}
         raise Refused(Code.INVALID, field=next(iter(errors)), errors=errors)
+    return filterset
+
+
+@router.get("/reverse-orders", response={200: OrderPage, **ERRORS}, summary="List reverse orders")
+def list_orders(request, query: Query[ListQuery]):
+    """Every filter of the console's list page; keyset pagination with `limit` and `cursor`."""
+    filterset = _filtered(request)
     orders, next_cursor = keyset_page(filterset.qs, filterset.ordering_fields, limit=query.limit, cursor=query.cursor)
     return rendered({"results": [_order(o, request.auth) for o in orders], "next_cursor": next_cursor})
+
+
+@router.get("/reverse-orders/stats", response={200: StatsOut, **ERRORS}, summary="Count reverse orders by one grouping")
+def order_stats(request, query: Query[StatsQuery]):
+    """Every list filter, then counts per `group_by` bucket; `total` equals the list's count for the same filters."""
+    filterset = _filtered(request)
+    return stats.counts(filterset=filterset, group_by=query.group_by)
 
 
 @router.get("/reverse-orders/{number}", response={200: OrderDetailOut, 304: None, **ERRORS}, summary="One reverse order")
@@ -185,7 +200,7 @@ def register_pickup(request, payload: PickupRegistrationIn):
         remark=payload.remark,
     )
     try:
-        if not payload.confirm_contact and (typos := services.likely_contact_typos(actor=request.auth, details=details)):
+        if not payload.confirm_contact and services.likely_contact_typos(actor=request.auth, details=details):
             name = "picker_phone" if payload.method == "self_pickup" else "recipient_phone"
             raise Refused(Code.CONFIRMATION_REQUIRED, field=name, errors={name: "likely_typo"})
         registered = services.register_pickup(

@@ -76,6 +76,31 @@ def case_variants(numbers: list[str]) -> set[str]:
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
+def aging_bounds(now: datetime) -> dict[str, tuple]:
+    """Each deadline bucket of an order awaiting instruction as (from, until) moments: the local day's start `days`
+    from today, so the buckets are the list's days-left badge; "overdue" is before now."""
+    today = timezone.localdate(now)
+
+    def start_of(days: int):
+        return timezone.make_aware(datetime.combine(today + timedelta(days=days), time.min))
+
+    bounds = {"overdue": (None, now)}
+    for key, (first, last) in AGING_DAYS.items():
+        bounds[key] = (max(now, start_of(first)), None if last is None else start_of(last + 1))
+    return bounds
+
+
+def aging_condition(key: str, now: datetime) -> Q:
+    """The orders awaiting instruction in one deadline bucket (not `none`)."""
+    since, until = aging_bounds(now)[key]
+    condition = Q(status=Status.AWAITING_INSTRUCTION)
+    if since is not None:
+        condition &= Q(instruction_deadline__gte=since)
+    if until is not None:
+        condition &= Q(instruction_deadline__lt=until)
+    return condition
+
+
 class MomentField(forms.CharField):
     """An ISO 8601 date-time, or a bare date (taken as the start of that day in the user's time zone)."""
 
@@ -207,18 +232,7 @@ class ReverseOrderFilter(df.FilterSet):
     def filter_aging(self, queryset, name, value):
         if value == "none":
             return queryset.exclude(status=Status.AWAITING_INSTRUCTION)
-        now = timezone.now()
-        awaiting = queryset.filter(status=Status.AWAITING_INSTRUCTION)
-        if value == "overdue":
-            return awaiting.filter(instruction_deadline__lt=now)
-        first, last = AGING_DAYS[value]
-        today = timezone.localdate(now)
-
-        def start_of(days: int):  # the first moment of the local day `days` from today
-            return timezone.make_aware(datetime.combine(today + timedelta(days=days), time.min))
-
-        awaiting = awaiting.filter(instruction_deadline__gte=max(now, start_of(first)))
-        return awaiting if last is None else awaiting.filter(instruction_deadline__lt=start_of(last + 1))
+        return queryset.filter(aging_condition(value, timezone.now()))
 
     @property
     def ordering_key(self) -> str:

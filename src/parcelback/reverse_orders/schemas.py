@@ -12,6 +12,7 @@ from parcelback.contacts.rules import PHONE_SHAPE
 from parcelback.core.api import NO_NUL, required_text, text
 
 from .filters import MomentFilter, ReverseOrderFilter
+from .stats import GROUPS
 from .models import (
     CANCEL_REASON_LENGTH,
     PICKUP_CODE_LENGTH,
@@ -99,6 +100,29 @@ ListQuery = create_model(
     limit=(int, Field(50, ge=1, le=200)),
     cursor=(str | None, Field(None, pattern=NO_NUL, description="next_cursor of the previous page")),
 )
+
+
+StatsQuery = create_model(
+    "StatsQuery",
+    __base__=Schema,
+    __doc__="The list page's filters, and how to group the orders they select.",
+    **{name: _query_field(filter_) for name, filter_ in ReverseOrderFilter.base_filters.items()},
+    group_by=(Literal[GROUPS], Field(description="status, reverse_type, warehouse, exception_state, pickup_method, "
+                                     "aging (overdue, due_3d, due_7d, due_15d, later, none) or week (ISO week of "
+                                     "created_at, or of updated_at with time_field=updated)")),
+)
+
+
+class StatsBucket(Schema):
+    key: str
+    label: str = Field(description="in the caller's language")
+    count: int
+
+
+class StatsOut(Schema):
+    group_by: str
+    total: int = Field(description="the list's total for the same filters")
+    buckets: list[StatsBucket]
 
 
 class SelfPickupIn(In):
