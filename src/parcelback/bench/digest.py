@@ -8,7 +8,6 @@ import time
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -17,6 +16,8 @@ from parcelback.notifications.digest import cutoff_of, plan_digests
 from parcelback.notifications.mail import send_due_mail
 from parcelback.notifications.models import Digest, DigestRun, Email, Notification
 from parcelback.reverse_orders.models import EventKind
+
+from .measure import counted
 
 PREFIX = "digestbench"
 KINDS = [EventKind.DEADLINE_NEAR, EventKind.EXCEPTION_RAISED, EventKind.EXCEPTION_COMMENTED, EventKind.HANDED_OVER,
@@ -82,46 +83,23 @@ def smtp_server() -> tuple[subprocess.Popen, int]:
     return server, port
 
 
-class Counted:
-    """Counts the queries run inside it (Django's own capture keeps only the last 9,000)."""
-
-    def __init__(self):
-        self.queries = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.queries += 1
-        return execute(sql, params, many, context)
-
-    def __enter__(self):
-        self.wrapper = connection.execute_wrapper(self)
-        self.wrapper.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        return self.wrapper.__exit__(*exc)
-
-
 def run(*, people: int, orders: int, out) -> None:
     clear()
     build(people, orders, out)
     now = cutoff_of(timezone.localdate()) + timedelta(minutes=1)
-    with Counted() as counted:
-        started = time.perf_counter()
+    with counted() as step:
         made = plan_digests(now=now)
-        planned = time.perf_counter() - started
-    out.write(f"put together {made:,} digests in {planned:.1f} s with {counted.queries} queries\n")
+    out.write(f"put together {made:,} digests in {step.seconds:.1f} s with {step.count} queries\n")
     server, port = smtp_server()
     try:
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
                                EMAIL_PORT=port, EMAIL_USE_TLS=False, EMAIL_USE_SSL=False, EMAIL_TIMEOUT=10):
-            with Counted() as counted:
-                started = time.perf_counter()
+            with counted() as step:
                 sent = 0
                 while batch := send_due_mail(now=now + timedelta(minutes=1), limit=500):
                     sent += batch
-                elapsed = time.perf_counter() - started
     finally:
         server.terminate()
-    out.write(f"sent {sent:,} digests over SMTP in {elapsed:.1f} s ({sent / elapsed:.0f}/s) with {counted.queries:,} queries "
-              f"({counted.queries / max(sent, 1):.2f} a digest)\n")
+    out.write(f"sent {sent:,} digests over SMTP in {step.seconds:.1f} s ({sent / step.seconds:.0f}/s) with {step.count:,} queries "
+              f"({step.count / max(sent, 1):.2f} a digest)\n")
     clear()

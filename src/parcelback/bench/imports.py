@@ -1,13 +1,10 @@
 """Instructions from a spreadsheet at scale: a 10,000-row file for the largest shop of `parcelback generate`'s data
 (gen-merchant), written as the template is, read back, planned, recorded and submitted, each step timed with its
 query count. Run it on a scratch database: it gives real instructions (the orders leave 待处理)."""
-import io
-import time
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 
 from parcelback.accounts.actors import actor_for
@@ -15,6 +12,7 @@ from parcelback.instruction_imports import services, sheets
 from parcelback.reverse_orders import selectors
 from parcelback.reverse_orders.models import ReverseOrder, ReverseType, Status
 
+from .measure import counted
 from .report import commit, database, machine, replace_section
 
 RECIPIENTS = [  # a shop forwards to a handful of addresses again and again
@@ -22,25 +20,6 @@ RECIPIENTS = [  # a shop forwards to a handful of addresses again and again
      "city": "杭州市", "district": "余杭区", "street": f"文一西路 {900 + i} 号", "postcode": "311121"}
     for i in range(5)
 ]
-
-
-class Counted:
-    """Counts the queries run inside it."""
-
-    def __enter__(self):
-        self.queries = 0
-        self.started = time.perf_counter()
-        self.wrapper = connection.execute_wrapper(self.count)
-        self.wrapper.__enter__()
-        return self
-
-    def count(self, execute, sql, params, many, context):
-        self.queries += 1
-        return execute(sql, params, many, context)
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.started
-        return self.wrapper.__exit__(*exc)
 
 
 def instructions(orders) -> list[dict]:
@@ -72,20 +51,20 @@ def run(*, rows: int, out, output: str | None = None) -> None:
         raise SystemExit(f"gen-merchant has only {len(orders):,} orders awaiting instruction; generate more first")
     total_orders = ReverseOrder.objects.count()
     results = []
-    with Counted() as step:
+    with counted() as step:
         body = sheets.to_bytes(sheets.template_file, instructions(orders))
     results.append(("write the filled template (XLSX)", step, f"{len(body) / 1024:,.0f} KB"))
-    with Counted() as step:
+    with counted() as step:
         read = sheets.read(SimpleUploadedFile("instructions.xlsx", body))
     results.append(("read it back", step, f"{len(read):,} rows"))
-    with Counted() as step:
+    with counted() as step:
         planned = services.plan(actor=actor, rows=read)
         record = services.record(actor=actor, file_name="instructions.xlsx", planned=planned)
     results.append(("check every row and plan", step, f"{len(planned.groups)} groups, {len(planned.refused_pairs())} refused"))
-    with Counted() as step:
+    with counted() as step:
         submitted = services.submit(actor=actor, import_id=record.pk, only_valid=False)
     results.append(("submit", step, f"{len(submitted.groups)} groups written, {len(submitted.failed)} refused"))
-    lines = [f"{name:<36} {s.seconds:>8.2f} s {s.queries:>6} queries   {note}" for name, s, note in results]
+    lines = [f"{name:<36} {s.seconds:>8.2f} s {s.count:>6} queries   {note}" for name, s, note in results]
     out.write("\n".join(lines) + "\n")
     if output:
         write_report(output, rows, total_orders, results)
@@ -96,7 +75,7 @@ def write_report(output: str, rows: int, total_orders: int, results) -> None:
 
     path = Path(output)
     table = ["| step | seconds | queries | what |", "|---|---|---|---|"]
-    table += [f"| {name} | {s.seconds:.2f} | {s.queries} | {note} |" for name, s, note in results]
+    table += [f"| {name} | {s.seconds:.2f} | {s.count} | {note} |" for name, s, note in results]
     body = "\n".join([
         f"## Instructions from a spreadsheet: {rows:,} rows ({database()})",
         "",

@@ -3,6 +3,7 @@ import json
 import math
 import statistics
 import time
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -52,10 +53,21 @@ class QueryCounter:
 
     def __init__(self):
         self.count = 0
+        self.seconds = 0.0
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
         return execute(sql, params, many, context)
+
+
+@contextmanager
+def counted():
+    """`with counted() as step:` — the queries run inside (`step.count`) and the time it took (`step.seconds`)."""
+    counter = QueryCounter()
+    started = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        yield counter
+    counter.seconds = time.perf_counter() - started
 
 
 def replay(statements, *, as_json: bool) -> None:
