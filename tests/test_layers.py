@@ -9,7 +9,7 @@ import parcelback
 SRC = Path(parcelback.__file__).parent
 FLOORS = {
     "core": 0, "accounts": 1, "contacts": 1.5, "reverse_orders": 2, "instruction_imports": 2.5, "webhooks": 3,
-    "notifications": 4,
+    "notifications": 4, "dashboard": 4.5,
 }
 TOP = 5  # everything else: api.py, urls.py, cli.py, settings.py, bench/, worker/
 

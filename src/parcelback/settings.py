@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "parcelback.instruction_imports",
     "parcelback.webhooks",
     "parcelback.notifications",
+    "parcelback.dashboard",
     "parcelback.bench",
     "parcelback.worker",
 ]
@@ -156,6 +157,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing (tests never collect)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# npm packages (ECharts) are served from node_modules by core.vendor's finder; `make install` puts them there.
+PARCELBACK_NODE_MODULES = os.environ.get("PARCELBACK_NODE_MODULES") or str(BASE_DIR.parent.parent / "node_modules")
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "parcelback.core.vendor.NodeModulesFinder",
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

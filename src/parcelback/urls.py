@@ -18,4 +18,5 @@ urlpatterns = [
     path("notifications/", include("parcelback.notifications.urls")),
     path("contacts/", include("parcelback.contacts.urls")),
     path("orders/instructions/", include("parcelback.instruction_imports.urls")),
+    path("dashboard/", include("parcelback.dashboard.urls")),
 ]

@@ -13,6 +13,7 @@ from .models import (
     BusinessMode,
     CargoOwner,
     ExceptionState,
+    OrderException,
     OrderLine,
     PickupMethod,
     ReverseOrder,
@@ -57,6 +58,17 @@ AGING = [
     ("none", _("无需指令")),
 ]
 AGING_DAYS = {"due_3d": (0, 3), "due_7d": (4, 7), "due_15d": (8, 15), "later": (16, None)}
+# Which moment the 时间 filter reads: the dashboard links a bar of instructions or executions to its list this way.
+TIME_FIELDS = {
+    "created": ("created_at", _("创建时间")),
+    "updated": ("updated_at", _("更新时间")),
+    "arrived": ("arrived_at", _("到仓时间")),
+    "instructed": ("instructed_at", _("指令时间")),
+    "executed": ("executed_at", _("执行时间")),
+}
+# How long an order's open exception has been open, in whole days since it was raised (at most one is open).
+EXCEPTION_AGE = [("1d", _("1 天内")), ("3d", _("2–3 天")), ("7d", _("4–7 天")), ("older", _("7 天以上"))]
+EXCEPTION_AGE_DAYS = {"1d": (0, 1), "3d": (1, 3), "7d": (3, 7), "older": (7, None)}
 
 
 def split_numbers(text: str) -> list[str]:
@@ -88,6 +100,15 @@ def aging_bounds(now: datetime) -> dict[str, tuple]:
     for key, (first, last) in AGING_DAYS.items():
         bounds[key] = (max(now, start_of(first)), None if last is None else start_of(last + 1))
     return bounds
+
+
+def exception_age_condition(key: str, now: datetime) -> Q:
+    """Exceptions still open that were raised between the bucket's bounds (days before now)."""
+    newer, older = EXCEPTION_AGE_DAYS[key]
+    condition = Q(is_open=True, raised_at__lte=now - timedelta(days=newer))
+    if older is not None:
+        condition &= Q(raised_at__gt=now - timedelta(days=older))
+    return condition
 
 
 def aging_condition(key: str, now: datetime) -> Q:
@@ -145,7 +166,7 @@ class ReverseOrderFilter(df.FilterSet):
     goods = df.CharFilter(method="filter_goods", label=_("货品"), help_text="goods ID (exact) or name (contains)")
     warehouse = df.CharFilter(field_name="warehouse__code", label=_("仓库"), help_text="warehouse code")
     time_field = df.ChoiceFilter(
-        choices=[("created", _("创建时间")), ("updated", _("更新时间"))], method="noop", label=_("时间")
+        choices=[(key, label) for key, (_column, label) in TIME_FIELDS.items()], method="noop", label=_("时间")
     )
     time_from = MomentFilter(method="filter_time_from", label=_("开始"), help_text="ISO 8601 date or date-time")
     time_to = MomentFilter(
@@ -154,6 +175,14 @@ class ReverseOrderFilter(df.FilterSet):
     pickup_method = df.ChoiceFilter(choices=PickupMethod.choices, label=_("提货方式"))
     exception_state = df.ChoiceFilter(choices=ExceptionState.choices, label=_("异常情况"))
     aging = df.ChoiceFilter(choices=AGING, method="filter_aging", label=_("处理时限"))
+    exception_type = df.ChoiceFilter(
+        choices=OrderException.Type.choices, method="filter_exception_type", label=_("异常类型"),
+        help_text="orders with an exception of this type, open or resolved",
+    )
+    exception_age = df.ChoiceFilter(
+        choices=EXCEPTION_AGE, method="filter_exception_age", label=_("异常时长"),
+        help_text="orders whose open exception was raised 1d (within a day), 3d, 7d or older (days ago)",
+    )
     owner = df.CharFilter(method="filter_owner", label=_("货主"), help_text="cargo owner ID (exact) or name (contains)")
     business_mode = df.ChoiceFilter(choices=BusinessMode.choices, label=_("经营方式"))
     ordering = df.ChoiceFilter(
@@ -215,16 +244,19 @@ class ReverseOrderFilter(df.FilterSet):
         owners = CargoOwner.objects.filter(Q(external_id=value) | Q(name__icontains=value)).filter(in_view)
         return queryset.filter(owner_id__in=list(owners.values_list("id", flat=True)))
 
-    def _time_column(self) -> str:
-        return "updated_at" if self.form.cleaned_data.get("time_field") == "updated" else "created_at"
+    @property
+    def time_column(self) -> str:
+        """The column the 时间 filter reads (创建时间 unless another is chosen)."""
+        self.form.is_valid()
+        return TIME_FIELDS[self.form.cleaned_data.get("time_field") or "created"][0]
 
     def filter_time_from(self, queryset, name, value):
-        return queryset.filter(**{f"{self._time_column()}__gte": value})
+        return queryset.filter(**{f"{self.time_column}__gte": value})
 
     def filter_time_to(self, queryset, name, value):
         # A bare date means "through the end of that day".
         raw = (self.data.get("time_to") or "").strip()
-        column = self._time_column()
+        column = self.time_column
         if len(raw) == 10:
             return queryset.filter(**{f"{column}__lt": value + timezone.timedelta(days=1)})
         return queryset.filter(**{f"{column}__lte": value})
@@ -233,6 +265,13 @@ class ReverseOrderFilter(df.FilterSet):
         if value == "none":
             return queryset.exclude(status=Status.AWAITING_INSTRUCTION)
         return queryset.filter(aging_condition(value, timezone.now()))
+
+    def filter_exception_type(self, queryset, name, value):
+        return queryset.filter(Exists(OrderException.objects.filter(order_id=OuterRef("pk"), type=value)))
+
+    def filter_exception_age(self, queryset, name, value):
+        raised = OrderException.objects.filter(exception_age_condition(value, timezone.now()), order_id=OuterRef("pk"))
+        return queryset.filter(Exists(raised))
 
     @property
     def ordering_key(self) -> str:

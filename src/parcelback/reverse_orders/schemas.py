@@ -109,7 +109,7 @@ StatsQuery = create_model(
     **{name: _query_field(filter_) for name, filter_ in ReverseOrderFilter.base_filters.items()},
     group_by=(Literal[GROUPS], Field(description="status, reverse_type, warehouse, exception_state, pickup_method, "
                                      "aging (overdue, due_3d, due_7d, due_15d, later, none) or week (ISO week of "
-                                     "created_at, or of updated_at with time_field=updated)")),
+                                     "the time_field's moment, created_at by default; orders without it: none)")),
 )
 
 

@@ -166,12 +166,17 @@ def _queue_tabs():
     }
 
 
-def work_queue(*, actor: Actor, tab: str):
-    """The provider's to-do list: one tab per kind of work waiting in its warehouses, oldest deadline first."""
+def _in_warehouse(actor: Actor, warehouse: str):
+    orders = visible_orders(actor)
+    return orders.filter(warehouse__code=warehouse) if warehouse else orders
+
+
+def work_queue(*, actor: Actor, tab: str, warehouse: str = ""):
+    """The provider's to-do list: one tab per kind of work waiting in its warehouses (or one), oldest deadline first."""
     tabs = _queue_tabs()
     _label, match = tabs.get(tab, tabs["not_arrived"])
     return (
-        visible_orders(actor)
+        _in_warehouse(actor, warehouse)
         .filter(match)
         .select_related(*LIST_RELATED)
         .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
@@ -179,12 +184,12 @@ def work_queue(*, actor: Actor, tab: str):
     )
 
 
-def work_queue_counts(*, actor: Actor) -> list[tuple[str, str, int]]:
+def work_queue_counts(*, actor: Actor, warehouse: str = "") -> list[tuple[str, str, int]]:
     """(tab, label, count) for every work-queue tab, in one query."""
     tabs = _queue_tabs()
     # Counting a column of the index (status, never null) rather than the id: every column the tabs test is in
     # ro_provider_queue, so a provider's counts come from the index alone (Django refuses COUNT(*) with a filter).
-    counts = visible_orders(actor).aggregate(**{key: Count("status", filter=match) for key, (_l, match) in tabs.items()})
+    counts = _in_warehouse(actor, warehouse).aggregate(**{key: Count("status", filter=match) for key, (_l, match) in tabs.items()})
     return [(key, label, counts[key]) for key, (label, _m) in tabs.items()]
 
 

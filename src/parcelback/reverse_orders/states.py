@@ -58,6 +58,7 @@ class Transition:
     exception: ExceptionState | None = None  # the exception state required (pending) or refused (None = any)
     done: frozenset = frozenset()
     done_code: Code = Code.WRONG_STATUS
+    stamp: str | None = None  # the order's moment column the action sets to its time (instructed_at, executed_at)
 
 
 TRANSITIONS: dict[Action, Transition] = {
@@ -69,6 +70,7 @@ TRANSITIONS: dict[Action, Transition] = {
         target=Status.AWAITING_PICKUP,
         done=frozenset({Status.AWAITING_PICKUP, Status.PICKED_UP, Status.FORWARDED}),
         done_code=Code.ALREADY_REGISTERED,
+        stamp="instructed_at",
     ),
     # The merchant agrees that a parcel customs refused may be destroyed. Irreversible.
     Action.CONFIRM_DESTRUCTION: Transition(
@@ -78,6 +80,7 @@ TRANSITIONS: dict[Action, Transition] = {
         target=Status.AWAITING_DESTRUCTION,
         done=frozenset({Status.AWAITING_DESTRUCTION, Status.DESTROYED}),
         done_code=Code.ALREADY_CONFIRMED,
+        stamp="instructed_at",
     ),
     # The provider's inbound scan: a fact beside the status, which execution waits for.
     Action.RECORD_ARRIVAL: Transition(types=ALL_TYPES, sources=OPEN, roles=PROVIDER, needs_no_arrival=True),
@@ -87,6 +90,7 @@ TRANSITIONS: dict[Action, Transition] = {
         sources=frozenset({Status.AWAITING_PICKUP}),
         roles=PROVIDER,
         target=Status.PICKED_UP,
+        stamp="executed_at",
         method=PickupMethod.SELF_PICKUP,
         needs_arrival=True,
     ),
@@ -103,6 +107,7 @@ TRANSITIONS: dict[Action, Transition] = {
         sources=frozenset({Status.AWAITING_PICKUP}),
         roles=PROVIDER,
         target=Status.FORWARDED,
+        stamp="executed_at",
         method=PickupMethod.FORWARD,
         needs_arrival=True,
     ),
@@ -112,6 +117,7 @@ TRANSITIONS: dict[Action, Transition] = {
         sources=frozenset({Status.AWAITING_DESTRUCTION}),
         roles=PROVIDER,
         target=Status.DESTROYED,
+        stamp="executed_at",
         needs_arrival=True,
     ),
     # A parcel created in error, withdrawn before any instruction exists.

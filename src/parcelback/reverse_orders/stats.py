@@ -43,9 +43,10 @@ def counts(*, filterset: ReverseOrderFilter, group_by: str, now: datetime | None
         )
         found = dict(orders.annotate(bucket=bucket).values_list("bucket").annotate(n=Count("*")).values_list("bucket", "n"))
         buckets = [_bucket(key, label, found.get(key, 0)) for key, label in AGING]
-    else:  # week: the ISO week of the time the filters use (创建时间 unless 更新时间 is chosen), local time
-        column = "updated_at" if filterset.form.cleaned_data.get("time_field") == "updated" else "created_at"
-        week = TruncWeek(column, tzinfo=timezone.get_current_timezone())
+    else:  # week: the ISO week of the time the filters use (创建时间 unless another 时间 is chosen), local time
+        week = TruncWeek(filterset.time_column, tzinfo=timezone.get_current_timezone())
         rows = orders.annotate(week=week).values_list("week").annotate(n=Count("*")).order_by("week")
-        buckets = [_bucket(start.strftime("%G-W%V"), start.strftime("%G-W%V"), n) for start, n in rows]
+        buckets = [_bucket(start.strftime("%G-W%V"), start.strftime("%G-W%V"), n) for start, n in rows if start]
+        # Orders that have no such moment yet (not instructed, say) are one bucket at the end.
+        buckets += [_bucket("none", _("无"), n) for start, n in rows if start is None]
     return {"group_by": group_by, "total": sum(b["count"] for b in buckets), "buckets": buckets}

@@ -136,6 +136,11 @@ class ReverseOrder(models.Model):
     inbound_tracking_number = models.CharField(_("inbound tracking number"), max_length=64, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    # When the merchant's instruction (registration or destruction go-ahead) was given, and when the warehouse
+    # executed it (handed over, forwarded, destroyed): stamped by the state table's transitions (`Transition.stamp`),
+    # so the list can filter on them and the dashboard measure the time between.
+    instructed_at = models.DateTimeField(_("指令时间"), null=True, blank=True)
+    executed_at = models.DateTimeField(_("执行时间"), null=True, blank=True)
     instruction_deadline = models.DateTimeField(_("处理截止"))
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
@@ -172,6 +177,12 @@ class ReverseOrder(models.Model):
             models.Index(fields=["order_no"], name="ro_order_no"),
             models.Index(fields=["inbound_tracking_number"], name="ro_inbound_tracking"),
             models.Index(fields=["status", "instruction_deadline"], name="ro_status_deadline"),
+            # The list's 指令时间 / 执行时间 / 到仓时间 filters and the dashboard's figures over a period.
+            models.Index(fields=["shop", "instructed_at"], name="ro_shop_instructed"),
+            models.Index(fields=["shop", "executed_at"], name="ro_shop_executed"),
+            models.Index(fields=["provider", "instructed_at"], name="ro_provider_instructed"),
+            models.Index(fields=["provider", "executed_at"], name="ro_provider_executed"),
+            models.Index(fields=["provider", "arrived_at"], name="ro_provider_arrived"),
         ]
 
     def __str__(self) -> str:

@@ -55,6 +55,8 @@ def move(orders: list[ReverseOrder], action: Action, *, now: datetime, **changes
     rule = states.TRANSITIONS[action]
     if rule.target:
         changes["status"] = rule.target
+    if rule.stamp:
+        changes[rule.stamp] = now
     moved = ReverseOrder.objects.filter(pk__in=[o.pk for o in orders], status__in=rule.sources).update(
         updated_at=now, **changes
     )

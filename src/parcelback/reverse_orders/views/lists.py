@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from parcelback.accounts import selectors as account_selectors
-from parcelback.accounts.models import Role
 from parcelback.core.console import page, pager
 from parcelback.core.errors import Refused
 
 from .. import exports, selectors, services, states
-from ..filters import AGING, TABS, TYPE_FILTER_CHOICES
-from ..models import BusinessMode, ExceptionState, PickupMethod, Status
+from ..filters import AGING, EXCEPTION_AGE, TABS, TYPE_FILTER_CHOICES
+from ..models import BusinessMode, ExceptionState, OrderException, PickupMethod, Status
 from . import Action, may, saved_views, with_days
 
 ROW_ACTIONS = (Action.REGISTER_PICKUP, Action.CONFIRM_DESTRUCTION)
@@ -30,14 +29,16 @@ FILTER_CHOICES = {
     "business_mode": BusinessMode.choices,
     "reverse_type": TYPE_FILTER_CHOICES,
     "aging": AGING,
+    "exception_type": OrderException.Type.choices,
+    "exception_age": EXCEPTION_AGE,
 }
 
 
 @login_required
 def home(request):
-    """Merchants land on 直邮逆向管理, providers on their work queue."""
-    if request.actor.role == Role.PROVIDER_OPERATOR:
-        return redirect("orders:queue")
+    """Shops and providers land on their 数据看板 (beside the list and the work queue); the admin on the list."""
+    if request.actor.organisation is not None:
+        return redirect("dashboard:dashboard")
     return redirect("orders:list")
 
 

@@ -29,6 +29,7 @@ def queue(request):
     """The warehouse's work queue, a scan box and bulk arrival."""
     actor = request.actor
     tab = request.GET.get("tab") or "not_arrived"
+    warehouse = request.GET.get("warehouse", "").replace("\x00", "").strip()  # a code of its own, else nothing matches
     scan = request.GET.get("q", "").replace("\x00", "").strip()  # no number holds a NUL (the database refuses it)
     found = None
     if scan:
@@ -53,7 +54,7 @@ def queue(request):
         else:
             status = 400
     report = request.session.pop(ARRIVAL_REPORT, None) if request.method == "GET" else None
-    listed = paged(request, selectors.work_queue(actor=actor, tab=tab), per_page=QUEUE_PAGE_SIZE)
+    listed = paged(request, selectors.work_queue(actor=actor, tab=tab, warehouse=warehouse), per_page=QUEUE_PAGE_SIZE)
     orders = list(listed["page_obj"].object_list)
     for order in orders:
         order.row_actions = [str(a) for a in states.available_actions(order, actor.role)]
@@ -62,8 +63,10 @@ def queue(request):
         request,
         "reverse_orders/queue.html",
         {
-            "tabs": selectors.work_queue_counts(actor=actor),
+            "tabs": selectors.work_queue_counts(actor=actor, warehouse=warehouse),
             "tab": tab,
+            "warehouse": warehouse,
+            "warehouses": account_selectors.own_warehouses(actor=actor),
             "orders": orders,
             **listed,
             "scan": scan,

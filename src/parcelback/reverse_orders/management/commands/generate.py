@@ -2,7 +2,8 @@
 
 50 shops (the first holds 30% of all orders), 5 providers with 4 warehouses each, every reverse type,
 status and exception state, 1–3 goods lines per order, creation times spread over the past year. Orders
-carry their registrations and destruction confirmations so every status is consistent; they carry no
+carry their registrations, destruction confirmations, instruction and execution times and the exceptions
+behind their exception states, so every status is consistent; they carry no
 timeline events (those are written only by real actions).
 """
 import random
@@ -23,6 +24,7 @@ from parcelback.reverse_orders.models import (
     CargoOwner,
     DestructionConfirmation,
     ExceptionState,
+    OrderException,
     OrderLine,
     PickupMethod,
     PickupRegistration,
@@ -41,6 +43,7 @@ PICKUP_FATES = [
 ]
 DESTROY_FATES = [(Status.AWAITING_INSTRUCTION, 35), (Status.AWAITING_DESTRUCTION, 20), (Status.DESTROYED, 40), (Status.CANCELLED, 5)]
 EXCEPTIONS = [(ExceptionState.NONE, 85), (ExceptionState.PENDING, 8), (ExceptionState.RESOLVED, 7)]
+GENERATED_EXCEPTION_TYPES = [t for t in OrderException.Type if t != OrderException.Type.OVERDUE]
 
 
 def pick(rng: random.Random, weighted: list[tuple]) -> object:
@@ -137,15 +140,23 @@ class Command(BaseCommand):
                 status = Status.FORWARDED if status == Status.PICKED_UP and method == PickupMethod.FORWARD else status
             warehouse = rng.choice(warehouses)
             owner, mode = rng.choice(owners[shop.pk])
-            rows.append((shop, warehouse, owner, mode, reverse_type, status, method, created, arrived))
+            instructed = executed = None
+            if status not in (Status.AWAITING_INSTRUCTION, Status.CANCELLED):  # instructed within the 15 days, then executed
+                instructed = min(now, (arrived or created) + timedelta(minutes=rng.randint(10, 14 * 1440)))
+            if status in (Status.PICKED_UP, Status.FORWARDED, Status.DESTROYED):
+                executed = min(now, instructed + timedelta(minutes=rng.randint(30, 8 * 1440)))
+            moments = (created, arrived, instructed, executed)
+            rows.append((shop, warehouse, owner, mode, reverse_type, status, method, moments))
         by_day = defaultdict(list)
         for row in rows:
-            by_day[timezone.localdate(row[7])].append(row)
+            by_day[timezone.localdate(row[7][0])].append(row)
         orders = []
         for day, day_rows in by_day.items():
             numbers = allocate_numbers(len(day_rows), day)
-            for number, (shop, warehouse, owner, mode, reverse_type, status, method, created, arrived) in zip(numbers, day_rows):
+            for number, (shop, warehouse, owner, mode, reverse_type, status, method, moments) in zip(numbers, day_rows):
                 n = offset + len(orders)
+                created, arrived, instructed, executed = moments
+                last = max(m for m in moments if m is not None)
                 orders.append(
                     ReverseOrder(
                         number=number, external_ref=f"GEN-{run}-{n}", shop=shop, provider_id=warehouse.provider_id,
@@ -154,7 +165,8 @@ class Command(BaseCommand):
                         sales_return_no=f"ST{rng.randint(10**9, 10**10 - 1)}", order_no=f"69{rng.randint(10**10, 10**11 - 1)}",
                         inbound_tracking_number=f"EM{rng.randint(10**9, 10**10 - 1)}CN", arrived_at=arrived,
                         instruction_deadline=(arrived or created) + timedelta(days=15), created_at=created,
-                        updated_at=min(now, created + timedelta(hours=rng.randint(0, 240))),
+                        instructed_at=instructed, executed_at=executed,
+                        updated_at=min(now, last + timedelta(hours=rng.randint(0, 48))),
                     )
                 )
         ReverseOrder.objects.bulk_create(orders, batch_size=2000)
@@ -170,8 +182,8 @@ class Command(BaseCommand):
         PickupRegistration.objects.bulk_create(
             [
                 PickupRegistration(
-                    order=o, method=o.pickup_method, registered_by_id=merchant_id, created_at=o.updated_at,
-                    **({"expected_pickup_at": o.updated_at + timedelta(days=2), "picker_name": "张三", "picker_phone": "13800138000"}
+                    order=o, method=o.pickup_method, registered_by_id=merchant_id, created_at=o.instructed_at,
+                    **({"expected_pickup_at": o.instructed_at + timedelta(days=2), "picker_name": "张三", "picker_phone": "13800138000"}
                        if o.pickup_method == PickupMethod.SELF_PICKUP else
                        {"recipient_name": "李四", "recipient_phone": "13900001234", "country": "中国", "province": "浙江省",
                         "city": "杭州市", "street": "文一西路 969 号", "postcode": "311121"}),
@@ -182,8 +194,22 @@ class Command(BaseCommand):
         )
         DestructionConfirmation.objects.bulk_create(
             [
-                DestructionConfirmation(order=o, confirmed_by_id=merchant_id, created_at=o.updated_at)
+                DestructionConfirmation(order=o, confirmed_by_id=merchant_id, created_at=o.instructed_at)
                 for o in orders if o.status in (Status.AWAITING_DESTRUCTION, Status.DESTROYED)
             ],
             batch_size=2000,
+        )
+        OrderException.objects.bulk_create(
+            [self.exception(rng, o, now) for o in orders if o.exception_state != ExceptionState.NONE], batch_size=2000
+        )
+
+    @staticmethod
+    def exception(rng: random.Random, order: ReverseOrder, now) -> OrderException:
+        """The exception behind an order's exception state: raised by the system after it was created, resolved
+        within days when the state says so."""
+        raised = min(now, order.created_at + timedelta(minutes=rng.randint(60, 20 * 1440)))
+        resolved = None if order.exception_state == ExceptionState.PENDING else min(now, raised + timedelta(hours=rng.randint(1, 120)))
+        return OrderException(
+            order=order, type=rng.choice(GENERATED_EXCEPTION_TYPES), description="generated", raised_at=raised,
+            is_open=resolved is None, resolved_at=resolved,
         )
