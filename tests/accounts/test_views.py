@@ -6,7 +6,7 @@ from ..helpers import client_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("username", "landing"), [("merchant1", "/orders/"), ("provider1", "/orders/queue/")])
+@pytest.mark.parametrize(("username", "landing"), [("merchant1", "/dashboard/"), ("provider1", "/dashboard/")])
 def test_login_lands_each_role_on_its_page(client, world, username, landing):
     response = client.post("/login/", {"username": username, "password": "demo12345"}, follow=True)
     assert response.redirect_chain[-1][0] == landing

@@ -13,6 +13,7 @@
       color: ["#1f6feb", "#f0883e", "#2da44e", "#a371f7", "#cf222e", "#8c959f"],
       tooltip: {
         trigger: "axis",
+        renderMode: "richText",  // drawn in the chart itself: HTML tooltips carry inline styles the CSP refuses
         confine: true,
         valueFormatter: function (value) { return value === "-" || value == null ? "—" : value + " " + spec.unit; },
       },
