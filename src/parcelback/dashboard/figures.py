@@ -218,7 +218,7 @@ def time_to_instruct(scope: Scope) -> Chart:
     stats = [found.get(w, (0, None, None)) for w in weeks]
     series = [
         Series(name, [Point(days_of(s[i]), link, s[0]) for s, link in zip(stats, links)], kind="line")
-        for i, name in ((1, _("中位数")), (2, _("P90")))
+        for i, name in ((1, _("中位数")), (2, "P90"))
     ]
     return Chart("time_to_instruct", _("指令用时(到仓至下达指令)"), _("天"), [week_label(w) for w in weeks], series, _("期间内,按周"))
 
@@ -239,7 +239,7 @@ def time_to_execute(scope: Scope) -> Chart:
     links = [scope.link(warehouse=code, time_field="executed", time_from=scope.first_day.isoformat()) for _pk, code, _n in warehouses]
     series = [
         Series(name, [Point(days_of(found[pk][i]), link, found[pk][0]) for (pk, _c, _n), link in zip(warehouses, links)])
-        for i, name in ((1, _("中位数")), (2, _("P90")))
+        for i, name in ((1, _("中位数")), (2, "P90"))
     ]
     return Chart("time_to_execute", _("执行用时(指令至仓库完成)"), _("天"), [n for _p, _c, n in warehouses], series, _("期间内完成的单据"))
 
