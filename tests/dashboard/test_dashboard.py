@@ -189,3 +189,25 @@ def test_the_work_queue_narrows_to_one_warehouse(world, client, orders):
     assert page.status_code == 200
     tabs = {tab: n for tab, _label, n in page.context["tabs"]}
     assert tabs["awaiting_instruction"] == 1 and [o.warehouse.code for o in page.context["orders"]] == ["sydney"]
+
+
+def test_weeks_follow_local_days_across_daylight_saving_changes(world, client, settings):
+    """Orders half an hour into the Mondays after Europe's spring and autumn changes belong to those weeks (the
+    SQLite path applies the zone's offsets piece by piece; PostgreSQL converts itself)."""
+    settings.TIME_ZONE = "Europe/Berlin"
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    today = timezone.localdate(timezone.now(), berlin)
+    mondays = [m for m in (timezone.datetime(today.year, 3, 30, 0, 30, tzinfo=berlin),
+                           timezone.datetime(today.year, 10, 26, 0, 30, tzinfo=berlin)) if m.date() < today]
+    for moment in mondays:
+        ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, created_at=moment)
+    context = dashboard(client, world.merchant1, days="365").context
+    volume = next(c for c in context["charts"] if c.key == "volume")
+    returns = volume.series[0]
+    for moment in mondays:
+        index = volume.categories.index(moment.strftime("%m-%d"))
+        assert returns.points[index].value == 1, moment
+        assert listed(world.merchant1, returns.points[index].href) == 1
+    assert sum(p.value for p in returns.points) == len(mondays)

@@ -4,10 +4,11 @@ was measured on). Aggregates are GROUP BYs over the orders the actor may see, in
 import calendar
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from parcelback.reverse_orders.filters import AGING, EXCEPTION_AGE, aging_condition, exception_age_condition
 from parcelback.reverse_orders.models import ExceptionState, OrderException, ReverseType, Status
 
-from .measures import Hours, duration_percentiles
+from .measures import Hours, as_day, duration_percentiles, local_bucket
 
 PERIODS = (30, 90, 365)
 DEFAULT_PERIOD = 90
@@ -88,6 +89,10 @@ class Scope:
     warehouse: str = ""
     now: datetime = field(default_factory=timezone.now)
 
+    @cached_property
+    def list_url(self) -> str:
+        return reverse("orders:list")
+
     @property
     def today(self) -> date:
         return timezone.localdate(self.now)
@@ -103,7 +108,7 @@ class Scope:
     def link(self, **params) -> str:
         """The list filtered by `params` (and the dashboard's warehouse unless a param names one)."""
         query = {"tab": "all", "warehouse": self.warehouse} | params
-        return reverse("orders:list") + "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
+        return self.list_url + "?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
 
     def span(self, first: date, last: date, **params) -> str:
         """The list for the local days first..last (clipped to the period), by the 时间 filter in `params`."""
@@ -136,14 +141,12 @@ def week_label(monday: date) -> str:
     return monday.strftime("%m-%d")
 
 
-def grouped(queryset: QuerySet, bucket, *fields: str) -> dict:
-    """{(local date of the bucket, *field values): orders} for a Trunc* bucket."""
-    rows = queryset.order_by().annotate(bucket=bucket).values_list("bucket", *fields).annotate(n=Count("*"))
-    return {(timezone.localdate(row[0]), *row[1:-1]): row[-1] for row in rows if row[0] is not None}
-
-
-def trunc(kind, column: str):
-    return kind(column, tzinfo=timezone.get_current_timezone())
+def grouped(scope: "Scope", kind: str, column: str, *fields: str, **filters) -> dict:
+    """{(first local day of the bucket, *field values): orders} of the scope's orders whose `column` is in the period."""
+    bucket = local_bucket(kind, column, scope.since)
+    queryset = scope.orders.filter(**{f"{column}__gte": scope.since}, **filters).order_by()
+    rows = queryset.annotate(bucket=bucket).values_list("bucket", *fields).annotate(n=Count("*"))
+    return {(as_day(row[0]), *row[1:-1]): row[-1] for row in rows if row[0] is not None}
 
 
 def days_of(hours: float | None) -> float | None:
@@ -186,8 +189,8 @@ def aging(scope: Scope) -> Chart:
 def volume(scope: Scope) -> Chart:
     """Orders created per week by reverse type, and instructions given per week."""
     weeks = scope.weeks()
-    created = grouped(scope.orders.filter(created_at__gte=scope.since), trunc(TruncWeek, "created_at"), "reverse_type")
-    instructed = grouped(scope.orders.filter(instructed_at__gte=scope.since), trunc(TruncWeek, "instructed_at"))
+    created = grouped(scope, "week", "created_at", "reverse_type")
+    instructed = grouped(scope, "week", "instructed_at")
     series = [
         Series(
             str(label),
@@ -210,10 +213,10 @@ def time_to_instruct(scope: Scope) -> Chart:
     """Days from arrival (or creation, for a parcel instructed before it arrived) to the instruction, per week."""
     weeks = scope.weeks()
     found = duration_percentiles(
-        scope.orders.filter(instructed_at__gte=scope.since), trunc(TruncWeek, "instructed_at"),
+        scope.orders.filter(instructed_at__gte=scope.since), local_bucket("week", "instructed_at", scope.since),
         F("instructed_at"), Coalesce("arrived_at", "created_at"),
     )
-    found = {timezone.localdate(k): v for k, v in found.items() if k is not None}
+    found = {as_day(k): v for k, v in found.items() if k is not None}
     links = [scope.span(w, w + timedelta(days=6), time_field="instructed") for w in weeks]
     stats = [found.get(w, (0, None, None)) for w in weeks]
     series = [
@@ -275,10 +278,8 @@ def open_exceptions(scope: Scope) -> Chart:
 def outcomes(scope: Scope) -> Chart:
     """How orders ended, per month: picked up, forwarded, destroyed (by execution) and cancelled (by last update)."""
     months = scope.months()
-    executed = grouped(scope.orders.filter(executed_at__gte=scope.since), trunc(TruncMonth, "executed_at"), "status")
-    cancelled = grouped(
-        scope.orders.filter(status=Status.CANCELLED, updated_at__gte=scope.since), trunc(TruncMonth, "updated_at"), "status"
-    )
+    executed = grouped(scope, "month", "executed_at", "status")
+    cancelled = grouped(scope, "month", "updated_at", "status", status=Status.CANCELLED)
     found = executed | cancelled
     series = [
         Series(
@@ -306,7 +307,7 @@ def work_queue(scope: Scope, counts: list[tuple[str, str, int]]) -> Chart:
 def inbound(scope: Scope) -> Chart:
     """Parcels that arrived at the warehouses per day."""
     days = scope.days_list()
-    found = grouped(scope.orders.filter(arrived_at__gte=scope.since), trunc(TruncDay, "arrived_at"))
+    found = grouped(scope, "day", "arrived_at")
     points = [Point(found.get((d,), 0), scope.span(d, d, time_field="arrived")) for d in days]
     return Chart("inbound", _("每日到仓"), _("单"), [d.strftime("%m-%d") for d in days], [Series(_("到仓"), points)], _("期间内,按日"))
 
