@@ -32,10 +32,11 @@ def browser():
 
 @pytest.fixture
 def open_as(browser, live_server):
-    """open_as("merchant1", width=375) → a signed-in page on the live server."""
+    """open_as("merchant1", width=375) → a signed-in page on the live server, at the person's work page (the list, or a
+    provider's work queue) unless `start` names another path."""
     pages = []
 
-    def open_page(username: str, *, width: int = 1440, height: int = 900):
+    def open_page(username: str, *, width: int = 1440, height: int = 900, start: str | None = None):
         context = browser.new_context(
             viewport={"width": width, "height": height}, locale="zh-CN", timezone_id="Asia/Shanghai"
         )
@@ -45,7 +46,10 @@ def open_as(browser, live_server):
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", "demo12345")
         page.click("form button[type=submit].primary")
-        page.wait_for_load_state()
+        page.wait_for_load_state()  # everyone in an organisation lands on the dashboard
+        if start is None:  # the tests start from the person's work page: the work queue, or the list
+            start = "/orders/queue/" if page.locator("nav.sidebar a[href='/orders/queue/']").count() else "/orders/"
+        page.goto(f"{live_server.url}{start}")
         pages.append(context)
         return page
 

@@ -31,11 +31,11 @@ def orders(world):
 
 
 def open_dashboard(open_as, who: str, width: int = 1440):
-    page = open_as(who, width=width)
+    page = open_as(who, width=width, start="/orders/")
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(page.url.split("/dashboard/")[0] + "/dashboard/")
+    page.locator("nav.sidebar a:has-text('数据看板')").click()
     page.wait_for_selector("[data-chart][data-drawn]")
     return page, errors
 
