@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from parcelback.reverse_orders.filters import AGING, EXCEPTION_AGE, aging_condition, exception_age_condition
 from parcelback.reverse_orders.models import ExceptionState, OrderException, ReverseType, Status
 
-from .measures import Hours, as_day, duration_percentiles, local_bucket
+from .measures import as_day, duration_percentiles, local_bucket
 
 PERIODS = (30, 90, 365)
 DEFAULT_PERIOD = 90
@@ -88,6 +88,13 @@ class Scope:
     days: int = DEFAULT_PERIOD
     warehouse: str = ""
     now: datetime = field(default_factory=timezone.now)
+    memo: dict = field(default_factory=dict, repr=False)
+
+    def once(self, key: str, compute):
+        """A figure several charts draw from, computed once per page."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     @cached_property
     def list_url(self) -> str:
@@ -153,19 +160,53 @@ def days_of(hours: float | None) -> float | None:
     return None if hours is None else round(hours / 24, 1)
 
 
-# --- Headline numbers -------------------------------------------------------------------------------------------
+# --- The current state: one pass over the orders still waiting for someone ---------------------------------------
+
+WAITING_STATUSES = (Status.AWAITING_INSTRUCTION, Status.AWAITING_PICKUP, Status.AWAITING_DESTRUCTION)
+
+
+def waiting_window(scope: Scope, first: int, last: int | None) -> Q:
+    """Instructions given `first` to `last` whole local days ago (or earlier, without `last`)."""
+    condition = Q(instructed_at__lt=start_of(scope.today - timedelta(days=first - 1)))
+    return condition & Q(instructed_at__gte=start_of(scope.today - timedelta(days=last))) if last is not None else condition
+
+
+def current(scope: Scope) -> dict:
+    """The orders awaiting an instruction or its execution, counted at once in one pass over the status index
+    (index-only on PostgreSQL, and no sort: conditional counts rather than a GROUP BY over computed buckets):
+    {("status", status)}, {("aging", bucket, reverse type)} and {("waiting", bucket, status)}: orders."""
+    def compute():
+        wanted = {("status", s.value): Q(status=s) for s in WAITING_STATUSES}
+        for key, _l in AGING[:-1]:
+            for t in ReverseType:
+                wanted[("aging", key, t.value)] = aging_condition(key, scope.now) & Q(reverse_type=t)
+        for key, days in WAITING:
+            for s in (Status.AWAITING_PICKUP, Status.AWAITING_DESTRUCTION):
+                wanted[("waiting", key, s.value)] = waiting_window(scope, *days) & Q(status=s)
+        names = {key: f"c{i}" for i, key in enumerate(wanted)}
+        counts = scope.orders.order_by().filter(status__in=WAITING_STATUSES).aggregate(
+            **{names[key]: Count("status", filter=match) for key, match in wanted.items()}
+        )
+        return {key: counts[name] for key, name in names.items()}
+
+    return scope.once("current", compute)
+
+
+def aged(found: dict, key: str) -> int:
+    return sum(found[("aging", key, t.value)] for t in ReverseType)
+
 
 def merchant_tiles(scope: Scope) -> list[Tile]:
-    wanted = [
-        ("awaiting", _("待处理"), Q(status=Status.AWAITING_INSTRUCTION), {"status": Status.AWAITING_INSTRUCTION}, ""),
-        ("due_3d", _("3 天内到期"), aging_condition("due_3d", scope.now), {"aging": "due_3d"}, "warn"),
-        ("overdue", _("已超期"), aging_condition("overdue", scope.now), {"aging": "overdue"}, "danger"),
-        ("exceptions", _("异常待处理"), Q(exception_state=ExceptionState.PENDING), {"exception_state": "pending"}, "warn"),
-        ("pickup", _("待仓库提货/转寄"), Q(status=Status.AWAITING_PICKUP), {"status": Status.AWAITING_PICKUP}, ""),
-        ("destroy", _("待仓库销毁"), Q(status=Status.AWAITING_DESTRUCTION), {"status": Status.AWAITING_DESTRUCTION}, ""),
+    found = current(scope)
+    pending = scope.orders.filter(exception_state=ExceptionState.PENDING).count()  # a partial index of few rows
+    return [
+        Tile(_("待处理"), found[("status", Status.AWAITING_INSTRUCTION)], scope.link(status=Status.AWAITING_INSTRUCTION)),
+        Tile(_("3 天内到期"), aged(found, "due_3d"), scope.link(aging="due_3d"), "warn"),
+        Tile(_("已超期"), aged(found, "overdue"), scope.link(aging="overdue"), "danger"),
+        Tile(_("异常待处理"), pending, scope.link(exception_state=ExceptionState.PENDING), "warn"),
+        Tile(_("待仓库提货/转寄"), found[("status", Status.AWAITING_PICKUP)], scope.link(status=Status.AWAITING_PICKUP)),
+        Tile(_("待仓库销毁"), found[("status", Status.AWAITING_DESTRUCTION)], scope.link(status=Status.AWAITING_DESTRUCTION)),
     ]
-    counts = scope.orders.order_by().aggregate(**{key: Count("status", filter=match) for key, _l, match, _p, _t in wanted})
-    return [Tile(label, counts[key], scope.link(**params), tone) for key, label, _m, params, tone in wanted]
 
 
 # --- Charts both sides see ----------------------------------------------------------------------------------------
@@ -173,24 +214,49 @@ def merchant_tiles(scope: Scope) -> list[Tile]:
 def aging(scope: Scope) -> Chart:
     """Orders awaiting instruction now, by days left to the deadline, stacked by reverse type."""
     keys = [(key, label) for key, label in AGING if key != "none"]
-    bucket = Case(*[When(aging_condition(key, scope.now), then=Value(key)) for key, _l in keys], output_field=CharField())
-    rows = (
-        scope.orders.order_by().filter(status=Status.AWAITING_INSTRUCTION).annotate(bucket=bucket)
-        .values_list("bucket", "reverse_type").annotate(n=Count("*"))
-    )
-    found = {(b, t): n for b, t, n in rows}
+    found = current(scope)
     series = [
-        Series(str(label), [Point(found.get((key, t), 0), scope.link(tab=t, aging=key)) for key, _l in keys], stack="type")
+        Series(
+            str(label),
+            [Point(found[("aging", key, t)], scope.link(tab=t, aging=key)) for key, _l in keys],
+            stack="type",
+        )
         for t, label in ReverseType.choices
     ]
     return Chart("aging", _("待指令单据的处理时限"), _("单"), [str(label) for _k, label in keys], series, _("当前"))
+
+
+def instructed(scope: Scope) -> dict:
+    """{first local day of the week: (instructions, median hours, p90 hours)} of the period's instructions, from
+    arrival — or creation, for a parcel instructed before it arrived — to the instruction (never below zero)."""
+    def compute():
+        start = Case(When(arrived_at__lte=F("instructed_at"), then=F("arrived_at")), default=F("created_at"))
+        found = duration_percentiles(
+            scope.orders.filter(instructed_at__gte=scope.since), local_bucket("week", "instructed_at", scope.since),
+            F("instructed_at"), start,
+        )
+        return {as_day(k): v for k, v in found.items() if k is not None}
+
+    return scope.once("instructed", compute)
+
+
+def executed(scope: Scope) -> dict:
+    """{warehouse id: (orders, median hours, p90 hours, within 2 days, within 5 days)} of the period's executions,
+    from the instruction to the execution."""
+    def compute():
+        return duration_percentiles(
+            scope.orders.filter(executed_at__gte=scope.since), F("warehouse_id"), F("executed_at"), F("instructed_at"),
+            within=[24 * d for d in SLA_DAYS],
+        )
+
+    return scope.once("executed", compute)
 
 
 def volume(scope: Scope) -> Chart:
     """Orders created per week by reverse type, and instructions given per week."""
     weeks = scope.weeks()
     created = grouped(scope, "week", "created_at", "reverse_type")
-    instructed = grouped(scope, "week", "instructed_at")
+    given = instructed(scope)
     series = [
         Series(
             str(label),
@@ -202,7 +268,7 @@ def volume(scope: Scope) -> Chart:
     series.append(
         Series(
             _("已下指令"),
-            [Point(instructed.get((w,), 0), scope.span(w, w + timedelta(days=6), time_field="instructed")) for w in weeks],
+            [Point(given.get(w, (0,))[0], scope.span(w, w + timedelta(days=6), time_field="instructed")) for w in weeks],
             kind="line",
         )
     )
@@ -210,13 +276,9 @@ def volume(scope: Scope) -> Chart:
 
 
 def time_to_instruct(scope: Scope) -> Chart:
-    """Days from arrival (or creation, for a parcel instructed before it arrived) to the instruction, per week."""
+    """Days to instruct (see `instructed`), median and p90 per week."""
     weeks = scope.weeks()
-    found = duration_percentiles(
-        scope.orders.filter(instructed_at__gte=scope.since), local_bucket("week", "instructed_at", scope.since),
-        F("instructed_at"), Coalesce("arrived_at", "created_at"),
-    )
-    found = {as_day(k): v for k, v in found.items() if k is not None}
+    found = instructed(scope)
     links = [scope.span(w, w + timedelta(days=6), time_field="instructed") for w in weeks]
     stats = [found.get(w, (0, None, None)) for w in weeks]
     series = [
@@ -235,9 +297,7 @@ def by_warehouse(found: dict) -> list[tuple[int, str, str]]:
 
 def time_to_execute(scope: Scope) -> Chart:
     """Days from the instruction to the warehouse's execution, per warehouse, over what was executed in the period."""
-    found = duration_percentiles(
-        scope.orders.filter(executed_at__gte=scope.since), F("warehouse_id"), F("executed_at"), F("instructed_at")
-    )
+    found = executed(scope)
     warehouses = by_warehouse(found)
     links = [scope.link(warehouse=code, time_field="executed", time_from=scope.first_day.isoformat()) for _pk, code, _n in warehouses]
     series = [
@@ -260,11 +320,12 @@ def exceptions_by_type(scope: Scope) -> Chart:
 
 def open_exceptions(scope: Scope) -> Chart:
     """Orders whose exception is still open, by how long it has been open."""
+    pending = scope.orders.order_by().filter(exception_state=ExceptionState.PENDING)  # an open exception ⇔ pending
     bucket = Case(
         *[When(exception_age_condition(key, scope.now), then=Value(key)) for key, _l in EXCEPTION_AGE], output_field=CharField()
     )
     rows = (
-        OrderException.objects.filter(is_open=True, order_id__in=scope.orders.order_by().values("pk")).order_by()
+        OrderException.objects.filter(is_open=True, order_id__in=pending.values("pk")).order_by()
         .annotate(bucket=bucket).values_list("bucket").annotate(n=Count("order_id", distinct=True))
     )
     found = dict(rows)
@@ -314,24 +375,15 @@ def inbound(scope: Scope) -> Chart:
 
 def waiting_execution(scope: Scope) -> Chart:
     """Instructions not executed yet, by whole days since they were given, by what is to be done."""
-    def window(first: int, last: int | None) -> Q:
-        condition = Q(instructed_at__lt=start_of(scope.today - timedelta(days=first - 1)))
-        return condition & Q(instructed_at__gte=start_of(scope.today - timedelta(days=last))) if last is not None else condition
-
-    bucket = Case(*[When(window(*days), then=Value(key)) for key, days in WAITING], output_field=CharField())
+    found = current(scope)
     waiting = [Status.AWAITING_PICKUP, Status.AWAITING_DESTRUCTION]
-    rows = (
-        scope.orders.order_by().filter(status__in=waiting).annotate(bucket=bucket)
-        .values_list("bucket", "status").annotate(n=Count("*"))
-    )
-    found = {(b, s): n for b, s, n in rows}
 
     def link(status, first: int, last: int | None) -> str:
         since = (scope.today - timedelta(days=last)).isoformat() if last is not None else None
         return scope.link(status=status, time_field="instructed", time_from=since, time_to=(scope.today - timedelta(days=first)).isoformat())
 
     series = [
-        Series(str(status.label), [Point(found.get((key, status.value), 0), link(status, *days)) for key, days in WAITING], stack="waiting")
+        Series(str(status.label), [Point(found[("waiting", key, status.value)], link(status, *days)) for key, days in WAITING], stack="waiting")
         for status in waiting
     ]
     labels = [_("%(first)s–%(last)s 天") % {"first": a, "last": b} if b is not None else _("%(first)s 天以上") % {"first": a} for _k, (a, b) in WAITING]
@@ -340,18 +392,13 @@ def waiting_execution(scope: Scope) -> Chart:
 
 def sla(scope: Scope) -> Chart:
     """Per warehouse, the share of what it executed in the period that it executed within 2 and within 5 days."""
-    took = Hours(F("executed_at"), F("instructed_at"))
-    rows = (
-        scope.orders.order_by().filter(executed_at__gte=scope.since).annotate(took=took).values_list("warehouse_id")
-        .annotate(n=Count("*"), **{f"d{d}": Count("id", filter=Q(took__lte=24 * d)) for d in SLA_DAYS})
-    )
-    found = {row[0]: row[1:] for row in rows}
+    found = executed(scope)
     warehouses = by_warehouse(found)
     links = [scope.link(warehouse=code, time_field="executed", time_from=scope.first_day.isoformat()) for _pk, code, _n in warehouses]
     series = [
         Series(
             _("%(days)s 天内完成") % {"days": d},
-            [Point(round(100 * found[pk][1 + i] / found[pk][0], 1), link, found[pk][0]) for (pk, _c, _n), link in zip(warehouses, links)],
+            [Point(round(100 * found[pk][3 + i] / found[pk][0], 1), link, found[pk][0]) for (pk, _c, _n), link in zip(warehouses, links)],
         )
         for i, d in enumerate(SLA_DAYS)
     ]

@@ -112,6 +112,14 @@ def choice_label(choices: type[models.Choices], value):
         return value
 
 
+# Columns the dashboard's and stats API's index-only scans read beside an index's key (PostgreSQL `INCLUDE`).
+STATE = ["exception_state", "pickup_method", "instruction_deadline", "instructed_at"]
+INSTRUCTED = ["arrived_at", "created_at", "warehouse"]
+EXECUTED = ["status", "warehouse", "instructed_at"]
+OPEN_EXCEPTION = models.Q(exception_state="pending")
+WAS_CANCELLED = models.Q(status="cancelled")
+
+
 class ReverseOrder(models.Model):
     """One parcel on its way back: the merchant must instruct, the provider executes and reports."""
 
@@ -154,7 +162,8 @@ class ReverseOrder(models.Model):
             models.UniqueConstraint(fields=["provider", "external_ref"], name="reverse_order_unique_external_ref"),
         ]
         indexes = [
-            models.Index(fields=["shop", "-created_at", "-id"], name="ro_shop_created"),
+            # Covering (PostgreSQL) the dashboard's weekly counts by type too; SQLite ignores `include`.
+            models.Index(fields=["shop", "-created_at", "-id"], name="ro_shop_created", include=["reverse_type", "warehouse"]),
             models.Index(fields=["shop", "-updated_at", "-id"], name="ro_shop_updated"),
             models.Index(fields=["shop", "status", "instruction_deadline"], name="ro_shop_status_deadline"),
             models.Index(fields=["shop", "reverse_type", "status", "-created_at"], name="ro_shop_type_status"),
@@ -167,8 +176,10 @@ class ReverseOrder(models.Model):
             models.Index(fields=["warehouse", "status"], name="ro_warehouse_status"),
             # The list page's tab counts (a shop's or a provider's orders by status and warehouse, counted per
             # type) read only these indexes, never the table.
-            models.Index(fields=["shop", "status", "warehouse", "reverse_type"], name="ro_shop_status_wh_type"),
-            models.Index(fields=["provider", "status", "warehouse", "reverse_type"], name="ro_provider_status_wh_type"),
+            # The dashboard's current state (deadlines, waiting instructions) and the stats API's groups, read from
+            # these indexes alone on PostgreSQL (`include`).
+            models.Index(fields=["shop", "status", "warehouse", "reverse_type"], name="ro_shop_status_wh_type", include=STATE),
+            models.Index(fields=["provider", "status", "warehouse", "reverse_type"], name="ro_provider_status_wh_type", include=STATE),
             # The warehouse's work-queue counts (selectors.work_queue_counts), read from the index alone.
             models.Index(
                 fields=["provider", "status", "exception_state", "pickup_method", "arrived_at"], name="ro_provider_queue"
@@ -178,11 +189,15 @@ class ReverseOrder(models.Model):
             models.Index(fields=["inbound_tracking_number"], name="ro_inbound_tracking"),
             models.Index(fields=["status", "instruction_deadline"], name="ro_status_deadline"),
             # The list's 指令时间 / 执行时间 / 到仓时间 filters and the dashboard's figures over a period.
-            models.Index(fields=["shop", "instructed_at"], name="ro_shop_instructed"),
-            models.Index(fields=["shop", "executed_at"], name="ro_shop_executed"),
-            models.Index(fields=["provider", "instructed_at"], name="ro_provider_instructed"),
-            models.Index(fields=["provider", "executed_at"], name="ro_provider_executed"),
-            models.Index(fields=["provider", "arrived_at"], name="ro_provider_arrived"),
+            models.Index(fields=["shop", "instructed_at"], name="ro_shop_instructed", include=INSTRUCTED),
+            models.Index(fields=["shop", "executed_at"], name="ro_shop_executed", include=EXECUTED),
+            models.Index(fields=["provider", "instructed_at"], name="ro_provider_instructed", include=INSTRUCTED),
+            models.Index(fields=["provider", "executed_at"], name="ro_provider_executed", include=EXECUTED),
+            models.Index(fields=["provider", "arrived_at"], name="ro_provider_arrived", include=["warehouse"]),
+            # Few rows each: open exceptions (the 异常待处理 count) and cancelled orders (outcomes per month).
+            models.Index(fields=["shop", "warehouse"], name="ro_shop_pending", condition=OPEN_EXCEPTION, include=["id"]),
+            models.Index(fields=["provider", "warehouse"], name="ro_provider_pending", condition=OPEN_EXCEPTION, include=["id"]),
+            models.Index(fields=["shop", "updated_at"], name="ro_shop_cancelled", condition=WAS_CANCELLED, include=["warehouse"]),
         ]
 
     def __str__(self) -> str:
