@@ -211,3 +211,18 @@ def test_weeks_follow_local_days_across_daylight_saving_changes(world, client, s
         assert returns.points[index].value == 1, moment
         assert listed(world.merchant1, returns.points[index].href) == 1
     assert sum(p.value for p in returns.points) == len(mondays)
+
+
+def test_time_to_instruct_counts_from_arrival_only_when_the_parcel_came_first(world, client):
+    """Instructed before it arrived: measured from creation, and recording the arrival later changes nothing."""
+    order = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, arrived_at=None,
+                                created_at=timezone.now() - timedelta(days=2))
+    registered(world, order, method=PickupMethod.FORWARD)
+
+    def median_days():
+        chart = next(c for c in dashboard(client, world.merchant1).context["charts"] if c.key == "time_to_instruct")
+        return [p.value for p in chart.series[0].points if p.value is not None]
+
+    assert median_days() == [2.0]
+    services.record_arrival(actor=world.provider1, numbers=[order.number])
+    assert median_days() == [2.0]
