@@ -282,6 +282,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Parcelback <noreply@p
 PARCELBACK_BASE_URL = os.environ.get("PARCELBACK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The local hour (TIME_ZONE) after which each person's daily digest is sent; it holds what came before that hour.
 PARCELBACK_DIGEST_HOUR = int(os.environ.get("PARCELBACK_DIGEST_HOUR", "8"))
+# How old (seconds) the dashboard's kept figures may be before a page counts them again; the worker refreshes the
+# views looked at within a day at half this age, so pages rarely wait.
+PARCELBACK_DASHBOARD_FRESH_SECONDS = int(os.environ.get("PARCELBACK_DASHBOARD_FRESH_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,12 @@
 """数据看板: the shop's and the provider's landing page, every figure a link to its list."""
 import csv
+from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,9 +15,7 @@ from django.views.decorators.http import require_GET
 from parcelback.accounts import selectors as account_selectors
 from parcelback.accounts.models import Role
 from parcelback.core.console import page
-from parcelback.reverse_orders import selectors
-
-from . import figures
+from . import figures, snapshots
 
 
 class PeriodForm(forms.Form):
@@ -37,18 +38,13 @@ def dashboard(request):
     form = PeriodForm(request.GET, warehouses=account_selectors.filter_warehouses(actor=actor))
     if not form.is_valid():
         return page(request, "dashboard/dashboard.html", {"form": form, "is_provider_dashboard": is_provider}, status=400)
-    warehouse = form.cleaned_data["warehouse"]
-    orders = selectors.visible_orders(actor)
-    scope = figures.Scope(
-        orders.filter(warehouse__code=warehouse) if warehouse else orders,
-        days=form.cleaned_data["days"] or figures.DEFAULT_PERIOD, warehouse=warehouse,
-    )
-    if is_provider:
-        tiles = []
-        charts = figures.provider_charts(scope, selectors.work_queue_counts(actor=actor, warehouse=warehouse))
-    else:
-        tiles = figures.merchant_tiles(scope)
-        charts = figures.merchant_charts(scope)
+    warehouse, days = form.cleaned_data["warehouse"], form.cleaned_data["days"] or figures.DEFAULT_PERIOD
+    view = urlencode({k: v for k, v in (("days", days), ("warehouse", warehouse)) if v})
+    if request.GET.get("refresh"):  # 立即刷新: count now, then show the view's own address
+        snapshots.snapshot(actor, warehouse=warehouse, days=days, refresh=True)
+        return redirect(f"{request.path}?{view}")
+    shown = snapshots.snapshot(actor, warehouse=warehouse, days=days)
+    charts = shown.charts
     if wanted := request.GET.get("csv"):
         chart = next((c for c in charts if c.key == wanted), None)
         if chart is not None:
@@ -57,8 +53,10 @@ def dashboard(request):
         request,
         "dashboard/dashboard.html",
         {
-            "form": form, "scope": scope, "tiles": tiles, "charts": charts, "is_provider_dashboard": is_provider,
-            "chart_data": [chart.spec() for chart in charts], "as_of": timezone.localtime(scope.now),
+            "form": form, "tiles": shown.tiles, "charts": charts, "is_provider_dashboard": is_provider,
+            "chart_data": [chart.spec() for chart in charts], "as_of": timezone.localtime(shown.as_of),
+            "fresh_minutes": round(settings.PARCELBACK_DASHBOARD_FRESH_SECONDS / 60),
+            "refresh_query": f"{view}&refresh=1",
         },
     )
 

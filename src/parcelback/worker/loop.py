@@ -15,6 +15,7 @@ from contextlib import nullcontext
 from django.db import OperationalError, close_old_connections, connection
 
 from parcelback.core.idempotency import purge_expired
+from parcelback.dashboard.snapshots import refresh_snapshots
 from parcelback.instruction_imports.jobs import forget_expired_codes, run_next_import
 from parcelback.notifications.digest import plan_digests
 from parcelback.notifications.jobs import fan_out_notifications
@@ -78,6 +79,7 @@ class Worker:
         done |= {"digests": self.guard("daily digest", plan_digests, 0)}
         done |= {"emails in doubt": self.guard("emails in doubt", report_in_doubt, 0)}
         done |= {"import codes forgotten": self.guard("import codes", forget_expired_codes, 0)}
+        done |= {"dashboards refreshed": self.guard("dashboard refresh", refresh_snapshots, 0)}
         if any(done.values()):
             logger.info("sweep: %s", done)
 
