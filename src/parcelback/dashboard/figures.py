@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from parcelback.reverse_orders.filters import AGING, EXCEPTION_AGE, aging_condition, exception_age_condition
 from parcelback.reverse_orders.models import ExceptionState, OrderException, ReverseType, Status
 
-from .measures import as_day, duration_percentiles, local_bucket
+from parcelback.core.localtime import as_day, local_bucket
+
+from .measures import duration_percentiles
 
 PERIODS = (30, 90, 365)
 DEFAULT_PERIOD = 90

@@ -3,10 +3,12 @@ dashboard will draw), always the very numbers the list counts for the same filte
 from datetime import datetime
 
 from django.db.models import Case, CharField, Count, Value, When
-from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from parcelback.accounts.models import Warehouse
+from parcelback.core.localtime import as_day, local_bucket
 
 from .filters import AGING, ReverseOrderFilter, aging_condition
 from .models import ExceptionState, PickupMethod, ReverseType, Status
@@ -32,9 +34,10 @@ def counts(*, filterset: ReverseOrderFilter, group_by: str, now: datetime | None
         found = dict(orders.values_list(group_by).annotate(n=Count("*")).values_list(group_by, "n"))
         found["none"] = found.pop(None, 0) + found.get("none", 0)  # no pickup method yet (not registered)
         buckets = [_bucket(key, _(label), found.get(key, 0)) for key, label in CHOICES[group_by]]
-    elif group_by == "warehouse":
-        rows = orders.values_list("warehouse__code", "warehouse__name").annotate(n=Count("*")).order_by("warehouse__code")
-        buckets = [_bucket(code, name, n) for code, name, n in rows]
+    elif group_by == "warehouse":  # counted by id from the status index, then named
+        found = dict(orders.values_list("warehouse_id").annotate(n=Count("*")).values_list("warehouse_id", "n"))
+        named = Warehouse.objects.filter(pk__in=list(found)).order_by("code").values_list("pk", "code", "name")
+        buckets = [_bucket(code, name, found[pk]) for pk, code, name in named]
     elif group_by == "aging":
         now = now or timezone.now()
         bucket = Case(
@@ -44,9 +47,10 @@ def counts(*, filterset: ReverseOrderFilter, group_by: str, now: datetime | None
         found = dict(orders.annotate(bucket=bucket).values_list("bucket").annotate(n=Count("*")).values_list("bucket", "n"))
         buckets = [_bucket(key, label, found.get(key, 0)) for key, label in AGING]
     else:  # week: the ISO week of the time the filters use (创建时间 unless another 时间 is chosen), local time
-        week = TruncWeek(filterset.time_column, tzinfo=timezone.get_current_timezone())
-        rows = orders.annotate(week=week).values_list("week").annotate(n=Count("*")).order_by("week")
-        buckets = [_bucket(start.strftime("%G-W%V"), start.strftime("%G-W%V"), n) for start, n in rows if start]
+        week = local_bucket("week", filterset.time_column)
+        found = list(orders.annotate(week=week).values_list("week").annotate(n=Count("*")))
+        weeks = sorted((as_day(start), n) for start, n in found if start is not None)
+        buckets = [_bucket(start.strftime("%G-W%V"), start.strftime("%G-W%V"), n) for start, n in weeks]
         # Orders that have no such moment yet (not instructed, say) are one bucket at the end.
-        buckets += [_bucket("none", _("无"), n) for start, n in rows if start is None]
+        buckets += [_bucket("none", _("无"), n) for start, n in found if start is None]
     return {"group_by": group_by, "total": sum(b["count"] for b in buckets), "buckets": buckets}
