@@ -15,7 +15,7 @@ def test_the_dashboard_benchmark_reports_every_path_with_plans(tmp_path):
     out, report = io.StringIO(), tmp_path / "PERFORMANCE.md"
     dashboard.run(repeat=1, out=out, output=str(report))
     printed = out.getvalue().splitlines()
-    assert len(printed) == 6 + len(GROUPS) and all("queries" in line for line in printed)
+    assert len(printed) == 12 + len(GROUPS) and all("queries" in line for line in printed)
     text = report.read_text()
-    assert "<!-- bench:dashboard-" in text and "| dashboard page, provider, 365 days |" in text
+    assert "<!-- bench:dashboard-" in text and "| dashboard page, provider, 365 days, kept snapshot |" in text
     assert text.count("```sql") == 3

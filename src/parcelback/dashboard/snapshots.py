@@ -2,11 +2,12 @@
 before they age out, so the page is served at once however many orders lie behind it (counting a shop of 300,000
 orders takes about a second). The page says as of when, and 立即刷新 counts again on the spot."""
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from parcelback.accounts.actors import Actor
@@ -15,16 +16,26 @@ from parcelback.reverse_orders import selectors
 
 from . import figures
 
-VIEWED = "dashboard:viewed"  # {snapshot key: (role, organisation id, warehouse, days, zone, language, when viewed)}
+VERSION = 2  # in every key: a release that changes what a snapshot holds never reads an older one
+VIEWED = f"dashboard:v{VERSION}:viewed"  # {snapshot key: (role, organisation id, warehouse, days, zone, language, when viewed)}
 KEEP = 86400  # seconds a snapshot and the record of its view are kept; the worker refreshes what was viewed within
 REFRESH_PER_SWEEP = 20
 
 
 @dataclass
 class Snapshot:
+    """The figures as of a moment, with what the page shows of them made once: each chart's data table as HTML
+    (`chart.table_html`, in the snapshot's language) and the charts' data for the script (`specs`)."""
+
     tiles: list[figures.Tile]
     charts: list[figures.Chart]
     as_of: datetime
+    specs: list[dict] = field(default_factory=list)
+
+    def __post_init__(self):
+        for chart in self.charts:
+            chart.table_html = render_to_string("dashboard/_table.html", {"chart": chart})
+        self.specs = [chart.spec() for chart in self.charts]
 
     @property
     def age(self) -> float:
@@ -50,7 +61,7 @@ def view_of(actor: Actor, warehouse: str, days: int) -> tuple:
 def key_of(view: tuple) -> str:
     role, organisation_id, *rest = view
     side = "provider" if role == Role.PROVIDER_OPERATOR else "shop"
-    return "dashboard:" + ":".join(map(str, (side, organisation_id, *rest)))
+    return f"dashboard:v{VERSION}:" + ":".join(map(str, (side, organisation_id, *rest)))
 
 
 def snapshot(actor: Actor, *, warehouse: str, days: int, refresh: bool = False) -> Snapshot:

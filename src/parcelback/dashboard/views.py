@@ -54,7 +54,7 @@ def dashboard(request):
         "dashboard/dashboard.html",
         {
             "form": form, "tiles": shown.tiles, "charts": charts, "is_provider_dashboard": is_provider,
-            "chart_data": [chart.spec() for chart in charts], "as_of": timezone.localtime(shown.as_of),
+            "chart_data": shown.specs, "as_of": timezone.localtime(shown.as_of),
             "fresh_minutes": round(settings.PARCELBACK_DASHBOARD_FRESH_SECONDS / 60),
             "refresh_query": f"{view}&refresh=1",
         },
