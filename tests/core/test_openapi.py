@@ -1,9 +1,33 @@
-from django.test import Client
+import importlib
+import json
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
 
+import pytest
+from django.test import Client
+from django.utils import timezone
+from openapi_schema_validator import OAS31Validator
+from openapi_spec_validator import validate
+
+from parcelback.contacts.models import Contact
 from parcelback.core.api import ApiCode
 from parcelback.core.errors import Code
+from parcelback.instruction_imports.models import InstructionImport
+from parcelback.reverse_orders.models import BusinessMode, ExceptionState, Execution, OrderException, PickupMethod, ReverseType, Status
+from parcelback.reverse_orders.states import Action
+from parcelback.webhooks.models import EVENT_TYPES, WebhookDelivery
 
+from ..factories import ReverseOrderFactory
 from ..helpers import PREFIX
+
+
+@pytest.fixture
+def document(db) -> dict:
+    response = Client().get(PREFIX + "/openapi.json")
+    assert response.status_code == 200
+    return response.json()
 
 
 def test_openapi_document_lists_every_route_and_refusal_code(db):
@@ -20,10 +44,223 @@ def test_openapi_document_lists_every_route_and_refusal_code(db):
 
 def test_inputs_forbid_unknown_fields_in_the_schema(db):
     schemas = Client().get(PREFIX + "/openapi.json").json()["components"]["schemas"]
-    assert schemas["PickupRegistrationIn"]["additionalProperties"] is False
+    assert schemas["SelfPickupRegistration"]["additionalProperties"] is False
+    assert schemas["ForwardRegistration"]["additionalProperties"] is False
     assert schemas["NewOrderIn"]["additionalProperties"] is False
 
 
 def test_interactive_docs_page_is_served(db):
     response = Client().get(PREFIX + "/docs")
     assert response.status_code == 200 and b"swagger" in response.content.lower()
+
+
+def test_document_is_valid_openapi(document):
+    validate(document)  # raises on the first problem
+    assert document["openapi"].startswith("3.1")
+
+
+# operationId → (method, path): the names generated clients call, stable from now on (add, never rename).
+OPERATIONS = {
+    "list_reverse_orders": ("get", "/reverse-orders"),
+    "create_reverse_orders": ("post", "/reverse-orders"),
+    "reverse_order_stats": ("get", "/reverse-orders/stats"),
+    "get_reverse_order": ("get", "/reverse-orders/{number}"),
+    "register_pickup": ("post", "/pickup-registrations"),
+    "reissue_pickup_code": ("post", "/reverse-orders/{number}/pickup-code"),
+    "confirm_destruction": ("post", "/destruction-confirmations"),
+    "record_arrivals": ("post", "/arrivals"),
+    "hand_over": ("post", "/reverse-orders/{number}/handover"),
+    "forward_order": ("post", "/reverse-orders/{number}/forwarding"),
+    "destroy_order": ("post", "/reverse-orders/{number}/destruction"),
+    "cancel_order": ("post", "/reverse-orders/{number}/cancel"),
+    "raise_exception": ("post", "/reverse-orders/{number}/exceptions"),
+    "comment_exception": ("post", "/reverse-orders/{number}/exceptions/{exception_id}/comments"),
+    "resolve_exception": ("post", "/reverse-orders/{number}/exceptions/{exception_id}/resolve"),
+    "create_webhook_endpoint": ("post", "/webhook-endpoints"),
+    "list_webhook_endpoints": ("get", "/webhook-endpoints"),
+    "get_webhook_endpoint": ("get", "/webhook-endpoints/{endpoint_id}"),
+    "delete_webhook_endpoint": ("delete", "/webhook-endpoints/{endpoint_id}"),
+    "rotate_webhook_secret": ("post", "/webhook-endpoints/{endpoint_id}/rotate-secret"),
+    "list_webhook_deliveries": ("get", "/webhook-endpoints/{endpoint_id}/deliveries"),
+    "redeliver_webhook": ("post", "/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver"),
+    "list_notifications": ("get", "/notifications"),
+    "mark_notifications_read": ("post", "/notifications/read"),
+    "list_contacts": ("get", "/contacts"),
+    "create_contact": ("post", "/contacts"),
+    "delete_contact": ("delete", "/contacts/{contact_id}"),
+    "import_instructions": ("post", "/instruction-imports"),
+    "get_instruction_import": ("get", "/instruction-imports/{import_id}"),
+}
+
+
+def operations(document) -> dict:
+    return {
+        operation["operationId"]: (method, path.removeprefix(PREFIX))
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    }
+
+
+def test_every_operation_has_its_stable_verb_noun_id(document):
+    assert operations(document) == OPERATIONS
+
+
+def test_every_operation_is_tagged_with_its_resource(document):
+    tags = {operation["operationId"]: operation["tags"] for methods in document["paths"].values() for operation in methods.values()}
+    assert tags["list_reverse_orders"] == tags["hand_over"] == ["reverse-orders"]
+    assert tags["register_pickup"] == ["pickup-registrations"]
+    assert tags["comment_exception"] == ["exceptions"]
+    assert tags["redeliver_webhook"] == ["webhook-endpoints"]
+    assert all(len(t) == 1 for t in tags.values())
+
+
+# component name → the values it enumerates, from the one place each is declared.
+ENUMERATIONS = {
+    "ReverseType": ReverseType.values,
+    "Status": Status.values,
+    "PickupMethod": PickupMethod.values,
+    "ExceptionState": ExceptionState.values,
+    "BusinessMode": BusinessMode.values,
+    "ExceptionType": OrderException.Type.values,
+    "ExecutionKind": Execution.Kind.values,
+    "Action": [str(a) for a in Action],
+    "Code": [str(c) for c in [*Code, *ApiCode]],
+    "EventType": EVENT_TYPES,
+    "DeliveryState": WebhookDelivery.State.values,
+    "ContactKind": Contact.Kind.values,
+    "ImportStatus": InstructionImport.Status.values,
+}
+
+
+def walk(node):
+    """Every schema object (dict) in the document."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def test_enumerations_are_named_components_and_referenced_instead_of_inline(document):
+    schemas = document["components"]["schemas"]
+    refs = {node["$ref"] for node in walk(document["paths"]) if "$ref" in node}
+    refs |= {node["$ref"] for node in walk(schemas) if "$ref" in node}
+    for name, values in ENUMERATIONS.items():
+        assert schemas[name] == {"enum": list(values), "title": name, "type": "string"}
+        assert f"#/components/schemas/{name}" in refs, name
+    inline = [node["enum"] for node in walk(document) if "enum" in node and node.get("title") not in ENUMERATIONS]
+    assert not [values for values in inline if values in map(list, ENUMERATIONS.values())]
+
+
+def test_nullable_fields_are_any_of_the_component_and_null(document):
+    schemas = document["components"]["schemas"]
+    assert schemas["OrderOut"]["properties"]["pickup_method"] == {
+        "anyOf": [{"$ref": "#/components/schemas/PickupMethod"}, {"type": "null"}]
+    }
+    assert schemas["ErrorOut"]["properties"]["code"] == {"$ref": "#/components/schemas/Code"}
+    (status,) = [p for p in document["paths"][PREFIX + "/reverse-orders"]["get"]["parameters"] if p["name"] == "status"]
+    assert status["schema"] == {"anyOf": [{"$ref": "#/components/schemas/Status"}, {"type": "null"}]}
+
+
+def test_pickup_registration_is_a_union_of_one_named_schema_per_method(document):
+    body = document["paths"][PREFIX + "/pickup-registrations"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    union = document["components"]["schemas"][body["$ref"].rsplit("/", 1)[-1]]
+    refs = {"self_pickup": "#/components/schemas/SelfPickupRegistration", "forward": "#/components/schemas/ForwardRegistration"}
+    assert union == {"oneOf": [{"$ref": ref} for ref in refs.values()], "discriminator": {"propertyName": "method", "mapping": refs}}
+    schemas = document["components"]["schemas"]
+    assert schemas["SelfPickupRegistration"]["required"] == ["orders", "method", "self_pickup"]
+    assert schemas["ForwardRegistration"]["required"] == ["orders", "method", "forward"]
+    assert schemas["SelfPickupRegistration"]["properties"]["method"]["const"] == "self_pickup"
+
+
+def test_destruction_confirmation_documents_confirm_as_required_true(document):
+    schema = document["components"]["schemas"]["DestructionConfirmationIn"]
+    assert "confirm" in schema["required"]
+    assert schema["properties"]["confirm"] == {
+        "const": True, "description": "must be true: destruction is irreversible", "title": "Confirm", "type": "boolean"
+    }
+
+
+def conforms(document, name: str, body: dict) -> bool:
+    validator = OAS31Validator({"components": document["components"], "$ref": f"#/components/schemas/{name}"})
+    return validator.is_valid(body)
+
+
+FORWARD = {
+    "recipient_name": "李四", "recipient_phone": "13900000000", "country": "中国", "province": "浙江省",
+    "city": "杭州市", "district": "西湖区", "street": "文三路 100 号", "postcode": "310000",
+}
+
+
+def test_each_documented_variant_registers_as_the_same_body_always_did(document, api, world):
+    """The wire format is unchanged: a typed client's variant is the body integrators have always sent."""
+    picked, forwarded = (ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1) for _ in range(2))
+    self_pickup = {"orders": [picked.number], "method": "self_pickup", "self_pickup": {
+        "expected_pickup_at": (timezone.now() + timedelta(days=2)).isoformat(), "picker_name": "王小明",
+        "picker_phone": "13800000000"}, "remark": "前台取件"}
+    forward = {"orders": [forwarded.number], "method": "forward", "forward": FORWARD}
+    assert conforms(document, "SelfPickupRegistration", self_pickup) and conforms(document, "ForwardRegistration", forward)
+    assert not conforms(document, "ForwardRegistration", self_pickup)
+    for body in (self_pickup, forward):
+        assert api(world.merchant1).post("/pickup-registrations", body).status_code == 201
+
+
+def test_a_body_outside_both_variants_is_still_refused(document, api, world):
+    """What the document rules out (the other method's details) the server refuses, as before; nothing is written."""
+    order = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1)
+    body = {"orders": [order.number], "method": "self_pickup", "forward": FORWARD}
+    assert not conforms(document, "PickupRegistrationIn", body)
+    response = api(world.merchant1).post("/pickup-registrations", body)
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert response.json()["errors"] == {"forward": "mixed_methods", "self_pickup": "required"}
+    order.refresh_from_db()
+    assert order.status == Status.AWAITING_INSTRUCTION
+
+
+@pytest.fixture
+def generated(document, tmp_path, monkeypatch):
+    """The Python client openapi-python-client generates from the document (any warning fails), importable as
+    `parcelback_client`."""
+    (tmp_path / "openapi.json").write_text(json.dumps(document))
+    (tmp_path / "config.yaml").write_text('{"post_hooks": []}')  # no formatter run over the generated code
+    generator = Path(sys.executable).with_name("openapi-python-client")
+    run = subprocess.run(
+        [generator, "generate", "--path", tmp_path / "openapi.json", "--config", tmp_path / "config.yaml", "--meta", "none",
+         "--output-path", tmp_path / "parcelback_client", "--fail-on-warning"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0 and "warning" not in (run.stdout + run.stderr).lower(), run.stdout + run.stderr
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield importlib.import_module("parcelback_client.models")
+    for name in [name for name in sys.modules if name.split(".")[0] == "parcelback_client"]:
+        del sys.modules[name]
+
+
+def test_generated_python_client_speaks_the_api_with_typed_models(generated, api, world):
+    """One typed class per registration variant, enums as enums, the error body typed: the calls an integrator writes."""
+    models = generated
+    order, other = (ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1) for _ in range(2))
+    body = models.SelfPickupRegistration(
+        orders=[order.number], method="self_pickup",
+        self_pickup=models.SelfPickupIn(
+            expected_pickup_at=timezone.now() + timedelta(days=2), picker_name="王小明", picker_phone="13800000000"
+        ),
+    )
+    client = api(world.merchant1)
+    response = client.post("/pickup-registrations", body.to_dict())
+    assert response.status_code == 201
+    assert models.RegisteredOut.from_dict(response.json()).orders == [order.number]
+
+    detail = models.OrderDetailOut.from_dict(client.get(f"/reverse-orders/{order.number}").json())
+    assert (detail.status, detail.pickup_method) == (models.Status.AWAITING_PICKUP, models.PickupMethod.SELF_PICKUP)
+    assert detail.available_actions and all(isinstance(a, models.Action) for a in detail.available_actions)
+
+    again = client.post("/pickup-registrations", body.to_dict())
+    error = models.ErrorOut.from_dict(again.json())
+    assert (again.status_code, error.code) == (409, models.Code.ALREADY_REGISTERED)
+    assert [(r.order, r.code) for r in error.refused] == [(order.number, models.Code.ALREADY_REGISTERED)]
+
+    forward = models.ForwardRegistration(orders=[other.number], method="forward", forward=models.ForwardIn(**FORWARD))
+    assert client.post("/pickup-registrations", forward.to_dict()).status_code == 201

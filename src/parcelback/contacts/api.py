@@ -15,7 +15,7 @@ def contact_out(contact) -> dict:
     return {name: getattr(contact, name) for name in FIELDS}
 
 
-@router.get("/contacts", response={200: ContactPage, **ERRORS}, summary="Your shop's address book")
+@router.get("/contacts", operation_id="list_contacts", response={200: ContactPage, **ERRORS}, summary="Your shop's address book")
 def list_contacts(request, query: Query[ContactQuery]):
     """The last used first; `kind` and `q` narrow it. Merchant operators and viewers (others: 403)."""
     services.shop_of(request.auth, write=False)
@@ -24,7 +24,11 @@ def list_contacts(request, query: Query[ContactQuery]):
     return {"results": [contact_out(c) for c in page], "next_cursor": next_cursor}
 
 
-@router.post("/contacts", response={200: ContactSavedOut, 201: ContactSavedOut, **ERRORS}, summary="Save a contact")
+@router.post(
+    "/contacts", operation_id="create_contact",
+    response={200: ContactSavedOut, 201: ContactSavedOut, **ERRORS},
+    summary="Save a contact",
+)
 def create_contact(request, payload: ContactIn):
     """201 with the new contact, or 200 with the one already holding these very details. `warnings` lists saved
     contacts it looks like a slip of (a phone one digit away, the same name with another phone)."""
@@ -38,7 +42,11 @@ def create_contact(request, payload: ContactIn):
     return Status(201 if created else 200, contact_out(contact) | {"warnings": typos})
 
 
-@router.delete("/contacts/{contact_id}", response={204: None, **ERRORS}, summary="Delete a contact")
+@router.delete(
+    "/contacts/{contact_id}", operation_id="delete_contact",
+    response={204: None, **ERRORS},
+    summary="Delete a contact",
+)
 def delete_contact(request, contact_id: int):
     services.delete_contact(actor=request.auth, contact_id=contact_id)
     return Status(204, None)

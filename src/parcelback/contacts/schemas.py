@@ -1,16 +1,15 @@
 """The address book's API shapes."""
 from datetime import datetime
-from typing import Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from parcelback.core.api import NO_NUL, required_text, text
+from parcelback.core.api import NO_NUL, enumeration, required_text, text
 
 from .models import Contact
 from .rules import PHONE_SHAPE
 
-Kind = Literal["picker", "recipient"]
+Kind = enumeration("ContactKind", Contact.Kind.values)
 
 
 def _length(name: str) -> int:

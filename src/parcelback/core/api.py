@@ -4,6 +4,7 @@ import hashlib
 import threading
 import time
 from enum import StrEnum
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -12,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from ninja.renderers import JSONRenderer
 from ninja.throttling import SimpleRateThrottle
-from pydantic import Field
+from pydantic import Field, GetPydanticSchema
 
+from parcelback.core.errors import Code
 from parcelback.core.limits import count_in_window
 from parcelback.core.text import FORMAT_CHARS
 
@@ -21,6 +23,21 @@ from parcelback.core.text import FORMAT_CHARS
 # (`core.text.is_blank`: not whitespace, a control character or a format character such as a zero-width space).
 NO_NUL = r"^[^\x00]*$"
 NOT_BLANK = rf"^[^\x00]*[^\s\x00-\x1f\x7f-\x9f{FORMAT_CHARS}][^\x00]*$"
+
+
+def enumeration(name: str, values) -> type:
+    """A string enumeration that validates as a `Literal` (same values, same `literal_error`) but is documented as
+    the component `name`, so every field of it refers to one enum and a generated client has one type for it."""
+
+    def named(core_schema, handler):
+        return {**handler(core_schema), "ref": name}
+
+    def titled(core_schema, handler):
+        schema = handler(core_schema)
+        handler.resolve_ref_schema(schema)["title"] = name
+        return schema
+
+    return Annotated[Literal[tuple(str(value) for value in values)], GetPydanticSchema(named, titled)]
 
 
 def text(max_length: int, default: str = "", **kwargs):
@@ -64,16 +81,20 @@ class ApiError(Exception):
         self.code = code
 
 
+# Every code an error answers: the domain's and the transport's.
+CodeName = enumeration("Code", [*Code, *ApiCode])
+
+
 class RefusedOrderOut(Schema):
     order: str
-    code: str
+    code: CodeName
     message: str
 
 
 class ErrorOut(Schema):
     """The one shape of every API error."""
 
-    code: str
+    code: CodeName
     message: str
     field: str | None
     errors: dict[str, str] | None

@@ -34,7 +34,7 @@ def _import(record: InstructionImport) -> dict:
 
 
 @router.post(
-    "/instruction-imports",
+    "/instruction-imports", operation_id="import_instructions",
     response={200: ImportOut, 201: ImportResultOut, 202: ImportOut, **ERRORS},
     summary="Import instructions from a spreadsheet (指令导入)",
 )
@@ -72,7 +72,11 @@ def import_instructions(request, file: File[UploadedFile], dry_run: Form[bool] =
     return Status(201, _import(done.record) | {"pickup_codes": codes})
 
 
-@router.get("/instruction-imports/{import_id}", response={200: ImportOut, **ERRORS}, summary="One instruction import")
+@router.get(
+    "/instruction-imports/{import_id}", operation_id="get_instruction_import",
+    response={200: ImportOut, **ERRORS},
+    summary="One instruction import",
+)
 def get_import(request, import_id: int):
     """The import as recorded: its status and progress, each row's problems, group and outcome. Pickup codes are
     never shown again, but for a large import the worker submitted: once, to its submitter, within 10 minutes."""

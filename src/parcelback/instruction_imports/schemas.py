@@ -1,11 +1,15 @@
 """The instruction imports' API shapes."""
 from datetime import datetime
-from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
-Method = Literal["self_pickup", "forward", "destroy"]
+from parcelback.core.api import enumeration
+
+from .models import InstructionImport
+
+Method = enumeration("InstructionMethod", ["self_pickup", "forward", "destroy"])
+ImportStatus = enumeration("ImportStatus", InstructionImport.Status.values)
 
 
 class WarehouseOut(Schema):
@@ -42,7 +46,7 @@ class PickupCodeGroupOut(Schema):
 class ImportOut(Schema):
     id: int
     file_name: str
-    status: Literal["checking", "planned", "submitting", "submitted", "failed"] = Field(
+    status: ImportStatus = Field(
         description="checking / submitting: a large file in the worker's hands (see progress); failed: see error"
     )
     progress: int = Field(description="checking: rows checked; submitting: groups written (of total)")

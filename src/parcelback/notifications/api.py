@@ -18,7 +18,11 @@ def _notification(n) -> dict:
     }
 
 
-@router.get("/notifications", response={200: NotificationPage, **ERRORS}, summary="Your notifications")
+@router.get(
+    "/notifications", operation_id="list_notifications",
+    response={200: NotificationPage, **ERRORS},
+    summary="Your notifications",
+)
 def list_notifications(request, query: Query[NotificationQuery]):
     """Newest first; keyset pagination with `limit` and `cursor`; `unread=true` for the unread only."""
     rows = selectors.notifications_for(actor=request.auth)
@@ -28,7 +32,11 @@ def list_notifications(request, query: Query[NotificationQuery]):
     return rendered({"results": [_notification(n) for n in page], "next_cursor": next_cursor})
 
 
-@router.post("/notifications/read", response={200: ReadOut, **ERRORS}, summary="Mark notifications read")
+@router.post(
+    "/notifications/read", operation_id="mark_notifications_read",
+    response={200: ReadOut, **ERRORS},
+    summary="Mark notifications read",
+)
 def mark_read(request, payload: ReadIn):
     """`{"ids": [...]}` or `{"all": true}`; ids that are not the caller's are left alone (and not counted)."""
     return {"marked": services.mark_read(actor=request.auth, ids=payload.ids, all=payload.all)}

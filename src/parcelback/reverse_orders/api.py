@@ -50,7 +50,7 @@ from .schemas import (
 )
 from .serializers import order_data
 
-router = Router(tags=["reverse orders"])
+router = Router(tags=["reverse-orders"])
 
 ERRORS = {**ERRORS, 412: ErrorOut}  # a write to one order refuses a stale If-Match
 
@@ -150,7 +150,11 @@ def _filtered(request):
     return filterset
 
 
-@router.get("/reverse-orders", response={200: OrderPage, **ERRORS}, summary="List reverse orders")
+@router.get(
+    "/reverse-orders", operation_id="list_reverse_orders",
+    response={200: OrderPage, **ERRORS},
+    summary="List reverse orders",
+)
 def list_orders(request, query: Query[ListQuery]):
     """Every filter of the console's list page; keyset pagination with `limit` and `cursor`."""
     filterset = _filtered(request)
@@ -158,14 +162,22 @@ def list_orders(request, query: Query[ListQuery]):
     return rendered({"results": [_order(o, request.auth) for o in orders], "next_cursor": next_cursor})
 
 
-@router.get("/reverse-orders/stats", response={200: StatsOut, **ERRORS}, summary="Count reverse orders by one grouping")
+@router.get(
+    "/reverse-orders/stats", operation_id="reverse_order_stats",
+    response={200: StatsOut, **ERRORS},
+    summary="Count reverse orders by one grouping",
+)
 def order_stats(request, query: Query[StatsQuery]):
     """Every list filter, then counts per `group_by` bucket; `total` equals the list's count for the same filters."""
     filterset = _filtered(request)
     return stats.counts(filterset=filterset, group_by=query.group_by)
 
 
-@router.get("/reverse-orders/{number}", response={200: OrderDetailOut, 304: None, **ERRORS}, summary="One reverse order")
+@router.get(
+    "/reverse-orders/{number}", operation_id="get_reverse_order",
+    response={200: OrderDetailOut, 304: None, **ERRORS},
+    summary="One reverse order",
+)
 def get_order(request, number: OrderNumber, response: HttpResponse):
     """Full detail with registration, execution, exceptions and timeline; the `ETag` serves `If-Match`."""
     order = selectors.order_detail(actor=request.auth, number=number)
@@ -189,7 +201,11 @@ def _in_body(refusal: Refused, method: str) -> Refused:
     return Refused(refusal.code, field=refusal.field and path(refusal.field), refused=refusal.refused, errors=errors)
 
 
-@router.post("/pickup-registrations", response={201: RegisteredOut, **ERRORS}, summary="Register pickup (登记提货)")
+@router.post(
+    "/pickup-registrations", operation_id="register_pickup", tags=["pickup-registrations"],
+    response={201: RegisteredOut, **ERRORS},
+    summary="Register pickup (登记提货)",
+)
 def register_pickup(request, payload: PickupRegistrationIn):
     """One method and one set of details for every listed order; all or nothing."""
     sp, fw = payload.self_pickup, payload.forward
@@ -216,7 +232,9 @@ def register_pickup(request, payload: PickupRegistrationIn):
 
 
 @router.post(
-    "/reverse-orders/{number}/pickup-code", response={201: PickupCodeOut, **ERRORS}, summary="Issue a new pickup code"
+    "/reverse-orders/{number}/pickup-code", operation_id="reissue_pickup_code",
+    response={201: PickupCodeOut, **ERRORS},
+    summary="Issue a new pickup code",
 )
 def reissue_pickup_code(request, number: OrderNumber):
     """A new self-pickup code for every order of this order's registration still awaiting pickup; the old code
@@ -226,7 +244,11 @@ def reissue_pickup_code(request, number: OrderNumber):
     return Status(201, _numbers(reissued.orders) | {"pickup_code": reissued.pickup_code})
 
 
-@router.post("/destruction-confirmations", response={201: NumbersOut, **ERRORS}, summary="Confirm destruction (确认销毁)")
+@router.post(
+    "/destruction-confirmations", operation_id="confirm_destruction", tags=["destruction-confirmations"],
+    response={201: NumbersOut, **ERRORS},
+    summary="Confirm destruction (确认销毁)",
+)
 def confirm_destruction(request, payload: DestructionConfirmationIn):
     """Irreversible: without `"confirm": true` nothing happens."""
     orders = services.confirm_destruction(actor=request.auth, numbers=payload.orders, confirm=payload.confirm)
@@ -236,7 +258,11 @@ def confirm_destruction(request, payload: DestructionConfirmationIn):
 # --- the provider's side ------------------------------------------------------------------------------
 
 
-@router.post("/reverse-orders", response={200: CreatedOut, 201: CreatedOut, **ERRORS}, summary="Create reverse orders")
+@router.post(
+    "/reverse-orders", operation_id="create_reverse_orders",
+    response={200: CreatedOut, 201: CreatedOut, **ERRORS},
+    summary="Create reverse orders",
+)
 def create_orders(request, payload: CreateOrdersIn):
     """Up to 1,000 orders, all or nothing; an `external_ref` sent before returns the existing order."""
     items = [
@@ -253,12 +279,20 @@ def create_orders(request, payload: CreateOrdersIn):
     return Status((201 if any(c.created for c in created) else 200), body)
 
 
-@router.post("/arrivals", response={201: NumbersOut, **ERRORS}, summary="Record arrivals (inbound scan)")
+@router.post(
+    "/arrivals", operation_id="record_arrivals", tags=["arrivals"],
+    response={201: NumbersOut, **ERRORS},
+    summary="Record arrivals (inbound scan)",
+)
 def record_arrivals(request, payload: ArrivalsIn):
     return Status(201, _numbers(services.record_arrival(actor=request.auth, numbers=payload.orders, at=payload.arrived_at)))
 
 
-@router.post("/reverse-orders/{number}/handover", response={200: OrderOut, **ERRORS}, summary="Hand over to the picker")
+@router.post(
+    "/reverse-orders/{number}/handover", operation_id="hand_over",
+    response={200: OrderOut, **ERRORS},
+    summary="Hand over to the picker",
+)
 def hand_over(request, number: OrderNumber, payload: HandoverIn, response: HttpResponse):
     precondition = _guard(request, number)
     order = services.hand_over(
@@ -268,7 +302,11 @@ def hand_over(request, number: OrderNumber, payload: HandoverIn, response: HttpR
     return _changed(order, request.auth, response)
 
 
-@router.post("/reverse-orders/{number}/forwarding", response={200: OrderOut, **ERRORS}, summary="Record forwarding")
+@router.post(
+    "/reverse-orders/{number}/forwarding", operation_id="forward_order",
+    response={200: OrderOut, **ERRORS},
+    summary="Record forwarding",
+)
 def forward(request, number: OrderNumber, payload: ForwardingIn, response: HttpResponse):
     precondition = _guard(request, number)
     order = services.forward(
@@ -280,7 +318,11 @@ def forward(request, number: OrderNumber, payload: ForwardingIn, response: HttpR
 DESTRUCTION_FIELDS = {"destroyed_at", "method"}
 
 
-@router.post("/reverse-orders/{number}/destruction", response={200: OrderOut, **ERRORS}, summary="Record destruction")
+@router.post(
+    "/reverse-orders/{number}/destruction", operation_id="destroy_order",
+    response={200: OrderOut, **ERRORS},
+    summary="Record destruction",
+)
 def destroy(
     request,
     number: OrderNumber,
@@ -300,7 +342,11 @@ def destroy(
     return _changed(order, request.auth, response)
 
 
-@router.post("/reverse-orders/{number}/cancel", response={200: OrderOut, **ERRORS}, summary="Cancel an order")
+@router.post(
+    "/reverse-orders/{number}/cancel", operation_id="cancel_order",
+    response={200: OrderOut, **ERRORS},
+    summary="Cancel an order",
+)
 def cancel(request, number: OrderNumber, payload: CancelIn, response: HttpResponse):
     precondition = _guard(request, number)
     order = services.cancel(actor=request.auth, number=number, reason=payload.reason, precondition=precondition)
@@ -310,7 +356,11 @@ def cancel(request, number: OrderNumber, payload: CancelIn, response: HttpRespon
 # --- exceptions ---------------------------------------------------------------------------------------
 
 
-@router.post("/reverse-orders/{number}/exceptions", response={201: ExceptionOut, **ERRORS}, summary="Raise an exception")
+@router.post(
+    "/reverse-orders/{number}/exceptions", operation_id="raise_exception", tags=["exceptions"],
+    response={201: ExceptionOut, **ERRORS},
+    summary="Raise an exception",
+)
 def raise_exception(request, number: OrderNumber, payload: RaiseExceptionIn):
     precondition = _guard(request, number)
     exception = services.raise_exception(
@@ -320,7 +370,7 @@ def raise_exception(request, number: OrderNumber, payload: RaiseExceptionIn):
 
 
 @router.post(
-    "/reverse-orders/{number}/exceptions/{exception_id}/comments",
+    "/reverse-orders/{number}/exceptions/{exception_id}/comments", operation_id="comment_exception", tags=["exceptions"],
     response={201: CommentOut, **ERRORS},
     summary="Comment on an exception",
 )
@@ -333,7 +383,7 @@ def comment_exception(request, number: OrderNumber, exception_id: int, payload: 
 
 
 @router.post(
-    "/reverse-orders/{number}/exceptions/{exception_id}/resolve",
+    "/reverse-orders/{number}/exceptions/{exception_id}/resolve", operation_id="resolve_exception", tags=["exceptions"],
     response={200: ExceptionOut, **ERRORS},
     summary="Resolve an exception",
 )

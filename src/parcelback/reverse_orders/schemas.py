@@ -5,13 +5,14 @@ from typing import Annotated, Literal
 
 from ninja import Schema
 from ninja.params.functions import Path
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, create_model
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, create_model
 
 from parcelback.accounts.models import Organisation, Warehouse
 from parcelback.contacts.rules import PHONE_SHAPE
-from parcelback.core.api import NO_NUL, required_text, text
+from parcelback.core.api import NO_NUL, enumeration, required_text, text
 
 from .filters import MomentFilter, ReverseOrderFilter
+from .states import Action
 from .stats import GROUPS
 from .models import (
     CANCEL_REASON_LENGTH,
@@ -37,12 +38,23 @@ def one_of(values) -> type:
     return Literal[tuple(str(value) for value in values)]
 
 
-ReverseTypeName = one_of(ReverseType.values)
-StatusName = one_of(Status.values)
-PickupMethodName = one_of(PickupMethod.values)
-ExceptionStateName = one_of(ExceptionState.values)
-BusinessModeName = one_of(BusinessMode.values)
-ExceptionTypeName = one_of(OrderException.Type.values)
+# The enumerations an integrator sees, each one named component of the OpenAPI document.
+ReverseTypeName = enumeration("ReverseType", ReverseType.values)
+StatusName = enumeration("Status", Status.values)
+PickupMethodName = enumeration("PickupMethod", PickupMethod.values)
+ExceptionStateName = enumeration("ExceptionState", ExceptionState.values)
+BusinessModeName = enumeration("BusinessMode", BusinessMode.values)
+ExceptionTypeName = enumeration("ExceptionType", OrderException.Type.values)
+ExecutionKindName = enumeration("ExecutionKind", Execution.Kind.values)
+ActionName = enumeration("Action", Action)
+# A list filter whose choices are one of them is documented as it.
+NAMED_CHOICES = {
+    tuple(choices.values): name
+    for choices, name in (
+        (ReverseType, ReverseTypeName), (Status, StatusName), (PickupMethod, PickupMethodName),
+        (ExceptionState, ExceptionStateName), (BusinessMode, BusinessModeName), (OrderException.Type, ExceptionTypeName),
+    )
+}
 PHONE_PATTERN = f"^{PHONE_SHAPE}$"
 
 NumberItem = Annotated[str, Field(max_length=max_length(ReverseOrder, "number"), pattern=NO_NUL)]
@@ -86,7 +98,8 @@ def _query_field(filter_):
     if isinstance(filter_, MomentFilter):
         return (str | None, Field(None, description=description, json_schema_extra=MOMENT))
     if "choices" in filter_.extra:
-        return (one_of(value for value, _label in filter_.extra["choices"]) | None, Field(None, description=description))
+        values = tuple(str(value) for value, _label in filter_.extra["choices"])
+        return (NAMED_CHOICES.get(values, one_of(values)) | None, Field(None, description=description))
     return (str | None, Field(None, pattern=NO_NUL, description=description))
 
 
@@ -143,17 +156,15 @@ class ForwardIn(In):
 
 
 class PickupRegistrationIn(In):
-    """One method and its details: `self_pickup` with method self_pickup, `forward` with method forward."""
+    """One method and its details: `self_pickup` with method self_pickup, `forward` with method forward.
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "oneOf": [
-                {"properties": {"method": {"const": m}}, "required": [m], "not": {"required": [other]}}
-                for m, other in (("self_pickup", "forward"), ("forward", "self_pickup"))
-            ]
-        },
-    )
+    Validated as one model, so a body naming one method and the other's details is refused by the services
+    (`required`, `mixed_methods`) exactly as ever; documented as `PickupRegistration`, one named schema per method
+    told apart by `method`, so a generated client gets one typed class for each."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        return handler(TypeAdapter(PickupRegistration).core_schema)
 
     orders: list[NumberItem] = order_numbers()
     method: PickupMethodName
@@ -171,13 +182,33 @@ class PickupRegistrationIn(In):
     )
 
 
+def _variant(name: str, method: str, doc: str) -> type:
+    """The registration body for one method, for the document: its details required, the other method's absent."""
+    fields = PickupRegistrationIn.model_fields
+    shared = {n: (f.annotation, f) for n, f in fields.items() if n not in ("method", "self_pickup", "forward")}
+    return create_model(
+        name, __base__=In, __doc__=doc, orders=shared.pop("orders"),
+        method=(Literal[method], ...), **{method: (fields[method].annotation, ...)}, **shared,
+    )
+
+
+SelfPickupRegistration = _variant("SelfPickupRegistration", "self_pickup", "自提: the picker collects the orders at the warehouse.")
+ForwardRegistration = _variant("ForwardRegistration", "forward", "转寄: the warehouse sends the orders to the recipient.")
+PickupRegistration = Annotated[SelfPickupRegistration | ForwardRegistration, Field(discriminator="method")]
+
+
+def _must_be_true(schema: dict) -> None:
+    """Documented as required and true (the API's second confirmation); the model keeps the default false, so a
+    missing or false `confirm` is refused by the service with confirmation_required, not by validation."""
+    schema.pop("default")
+    schema["const"] = True
+
+
 class DestructionConfirmationIn(In):
-    # `confirm` is documented as required; when it is missing the service answers confirmation_required.
     model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["orders", "confirm"]})
 
     orders: list[NumberItem] = order_numbers()
-    # Anything but true is refused with confirmation_required (the API's second confirmation).
-    confirm: bool = Field(False, description="must be true: destruction is irreversible", json_schema_extra={"const": True})
+    confirm: bool = Field(False, description="must be true: destruction is irreversible", json_schema_extra=_must_be_true)
 
 
 class ArrivalsIn(In):
@@ -294,7 +325,7 @@ class OrderOut(Schema):
     days_left: int | None
     created_at: datetime
     updated_at: datetime
-    available_actions: list[str] = Field(description="what the caller may do to this order now")
+    available_actions: list[ActionName] = Field(description="what the caller may do to this order now")
 
 
 class OrderPage(Schema):
@@ -326,7 +357,7 @@ class EvidenceOut(Schema):
 
 
 class ExecutionOut(Schema):
-    kind: one_of(Execution.Kind.values)
+    kind: ExecutionKindName
     handed_to: str
     carrier: str
     tracking_number: str

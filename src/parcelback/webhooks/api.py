@@ -8,7 +8,7 @@ from parcelback.core.api import ERRORS
 from . import selectors, services
 from .schemas import DeliveryOut, EndpointCreatedOut, EndpointIn, EndpointOut, RotateIn
 
-router = Router(tags=["webhooks"])
+router = Router(tags=["webhook-endpoints"])
 
 
 def _endpoint(endpoint) -> dict:
@@ -27,7 +27,11 @@ def _delivery(delivery) -> dict:
     }
 
 
-@router.post("/webhook-endpoints", response={201: EndpointCreatedOut, **ERRORS}, summary="Register a webhook endpoint")
+@router.post(
+    "/webhook-endpoints", operation_id="create_webhook_endpoint",
+    response={201: EndpointCreatedOut, **ERRORS},
+    summary="Register a webhook endpoint",
+)
 def create_endpoint(request, payload: EndpointIn):
     """The answer carries the signing secret; it is never shown again."""
     endpoint, secret = services.create_endpoint(
@@ -36,24 +40,36 @@ def create_endpoint(request, payload: EndpointIn):
     return Status(201, _endpoint(endpoint) | {"secret": secret})
 
 
-@router.get("/webhook-endpoints", response={200: list[EndpointOut], **ERRORS}, summary="Your webhook endpoints")
+@router.get(
+    "/webhook-endpoints", operation_id="list_webhook_endpoints",
+    response={200: list[EndpointOut], **ERRORS},
+    summary="Your webhook endpoints",
+)
 def list_endpoints(request):
     return [_endpoint(e) for e in selectors.endpoints_for(actor=request.auth)]
 
 
-@router.get("/webhook-endpoints/{endpoint_id}", response={200: EndpointOut, **ERRORS}, summary="One webhook endpoint")
+@router.get(
+    "/webhook-endpoints/{endpoint_id}", operation_id="get_webhook_endpoint",
+    response={200: EndpointOut, **ERRORS},
+    summary="One webhook endpoint",
+)
 def get_endpoint(request, endpoint_id: int):
     return _endpoint(selectors.endpoint_for(actor=request.auth, endpoint_id=endpoint_id))
 
 
-@router.delete("/webhook-endpoints/{endpoint_id}", response={204: None, **ERRORS}, summary="Remove a webhook endpoint")
+@router.delete(
+    "/webhook-endpoints/{endpoint_id}", operation_id="delete_webhook_endpoint",
+    response={204: None, **ERRORS},
+    summary="Remove a webhook endpoint",
+)
 def delete_endpoint(request, endpoint_id: int):
     services.delete_endpoint(actor=request.auth, endpoint_id=endpoint_id)
     return Status(204, None)
 
 
 @router.post(
-    "/webhook-endpoints/{endpoint_id}/rotate-secret",
+    "/webhook-endpoints/{endpoint_id}/rotate-secret", operation_id="rotate_webhook_secret",
     response={201: EndpointCreatedOut, **ERRORS},
     summary="Rotate a webhook endpoint's signing secret",
 )
@@ -66,7 +82,9 @@ def rotate_secret(request, endpoint_id: int, payload: RotateIn | None = None):
 
 
 @router.get(
-    "/webhook-endpoints/{endpoint_id}/deliveries", response={200: list[DeliveryOut], **ERRORS}, summary="Delivery log"
+    "/webhook-endpoints/{endpoint_id}/deliveries", operation_id="list_webhook_deliveries",
+    response={200: list[DeliveryOut], **ERRORS},
+    summary="Delivery log",
 )
 def list_deliveries(request, endpoint_id: int):
     """The latest 100 deliveries with every attempt's response code."""
@@ -74,7 +92,7 @@ def list_deliveries(request, endpoint_id: int):
 
 
 @router.post(
-    "/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver",
+    "/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver", operation_id="redeliver_webhook",
     response={202: DeliveryOut, **ERRORS},
     summary="Send a delivery again",
 )

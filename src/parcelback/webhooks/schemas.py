@@ -1,15 +1,15 @@
 """Webhook endpoint API shapes: inputs forbid unknown fields; the secret appears only in the creation answer."""
 from datetime import datetime
-from typing import Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, StrictInt
 
-from parcelback.core.api import text
+from parcelback.core.api import enumeration, text
 
-from .models import EVENT_TYPES
+from .models import EVENT_TYPES, WebhookDelivery
 
-EventTypeName = Literal[tuple(EVENT_TYPES)]
+EventTypeName = enumeration("EventType", EVENT_TYPES)
+DeliveryStateName = enumeration("DeliveryState", WebhookDelivery.State.values)
 
 
 class EndpointIn(Schema):
@@ -23,7 +23,7 @@ class EndpointIn(Schema):
 class EndpointOut(Schema):
     id: int
     url: str
-    event_types: list[str]
+    event_types: list[EventTypeName]
     description: str
     is_active: bool
     created_at: datetime
@@ -52,9 +52,9 @@ class AttemptOut(Schema):
 class DeliveryOut(Schema):
     id: int
     webhook_id: str
-    event_type: str
+    event_type: EventTypeName
     order_number: str
-    state: Literal["pending", "delivered", "failed"]
+    state: DeliveryStateName
     attempts: int
     next_attempt_at: datetime
     last_status_code: int | None
