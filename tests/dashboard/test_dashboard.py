@@ -226,3 +226,10 @@ def test_time_to_instruct_counts_from_arrival_only_when_the_parcel_came_first(wo
     assert median_days() == [2.0]
     services.record_arrival(actor=world.provider1, numbers=[order.number])
     assert median_days() == [2.0]
+
+
+def test_the_period_choices_speak_the_persons_language(world, client, settings):
+    client_for(client, world.merchant1)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/dashboard/").content.decode()
+    assert "Last 90 days" in page and "最近 90 天" not in page

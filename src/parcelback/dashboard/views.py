@@ -19,14 +19,12 @@ from . import figures, snapshots
 
 
 class PeriodForm(forms.Form):
-    days = forms.TypedChoiceField(
-        label=gettext_lazy("期间"), coerce=int, required=False,
-        choices=[(d, gettext_lazy("最近 %(days)s 天") % {"days": d}) for d in figures.PERIODS],
-    )
+    days = forms.TypedChoiceField(label=gettext_lazy("期间"), coerce=int, required=False)
     warehouse = forms.ChoiceField(label=gettext_lazy("仓库"), required=False)
 
     def __init__(self, *args, warehouses, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["days"].choices = [(d, _("最近 %(days)s 天") % {"days": d}) for d in figures.PERIODS]
         self.fields["warehouse"].choices = [("", _("全部仓库")), *((w.code, w.name) for w in warehouses)]
 
 
