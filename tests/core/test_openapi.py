@@ -264,3 +264,75 @@ def test_generated_python_client_speaks_the_api_with_typed_models(generated, api
 
     forward = models.ForwardRegistration(orders=[other.number], method="forward", forward=models.ForwardIn(**FORWARD))
     assert client.post("/pickup-registrations", forward.to_dict()).status_code == 201
+
+
+# The main write operations: each request body shows an example (per variant for a union).
+EXAMPLED = ["register_pickup", "confirm_destruction", "record_arrivals", "hand_over", "create_reverse_orders",
+            "create_webhook_endpoint", "create_contact"]
+
+
+def component(document, ref: str) -> tuple[str, dict]:
+    name = ref.rsplit("/", 1)[-1]
+    return name, document["components"]["schemas"][name]
+
+
+def body_examples(document, operation_id: str) -> dict[str, list]:
+    """component name → the examples it carries, for the operation's request body (each variant of a union)."""
+    method, path = OPERATIONS[operation_id]
+    body = document["paths"][PREFIX + path][method]["requestBody"]["content"]["application/json"]["schema"]
+    name, schema = component(document, body["$ref"])
+    variants = [component(document, v["$ref"]) for v in schema.get("oneOf", [])] or [(name, schema)]
+    return {name: schema.get("examples", []) for name, schema in variants}
+
+
+@pytest.mark.parametrize("operation_id", EXAMPLED)
+def test_request_bodies_carry_examples_valid_under_their_own_schema(document, operation_id):
+    found = body_examples(document, operation_id)
+    assert found and all(found.values()), found
+    for name, examples in found.items():
+        assert all(conforms(document, name, example) for example in examples), name
+
+
+def test_registration_examples_are_one_per_variant_and_valid_as_the_union(document):
+    found = body_examples(document, "register_pickup")
+    assert {name: [e["method"] for e in examples] for name, examples in found.items()} == {
+        "SelfPickupRegistration": ["self_pickup"], "ForwardRegistration": ["forward"]
+    }
+    assert all(conforms(document, "PickupRegistrationIn", e) for examples in found.values() for e in examples)
+
+
+def test_error_body_examples_are_valid_error_bodies_with_known_codes(document):
+    examples = document["components"]["schemas"]["ErrorOut"]["examples"]
+    assert [e["code"] for e in examples] == [Code.BATCH_REFUSED, Code.INVALID]
+    assert all(conforms(document, "ErrorOut", example) for example in examples)
+    assert examples[0]["refused"][0]["code"] == Code.ALREADY_REGISTERED
+
+
+def test_registration_examples_are_answered_by_the_server_as_valid(document, api, world):
+    """The examples are requests the server accepts: with the example's numbers replaced by real orders, they register."""
+    for name, (example,) in body_examples(document, "register_pickup").items():
+        order = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1)
+        response = api(world.merchant1).post("/pickup-registrations", {**example, "orders": [order.number]})
+        assert response.status_code == 201, (name, response.json())
+
+
+# operationId → (who sends the example, the status it gets in the test world, where its order numbers exist in none).
+EXAMPLE_ANSWERS = {
+    "confirm_destruction": ("merchant1", 404),
+    "record_arrivals": ("provider1", 409),  # a batch of two unknown orders: batch_refused
+    "hand_over": ("provider1", 404),
+    "create_reverse_orders": ("provider1", 201),
+    "create_webhook_endpoint": ("merchant1", 201),
+    "create_contact": ("merchant1", 201),
+}
+
+
+@pytest.mark.parametrize("operation_id", EXAMPLE_ANSWERS)
+def test_write_examples_are_requests_the_server_accepts_as_valid(document, api, world, operation_id):
+    """As sent, an example is never refused for its shape: it is carried out, or its orders are not found."""
+    username, status = EXAMPLE_ANSWERS[operation_id]
+    _post, path = OPERATIONS[operation_id]
+    for examples in body_examples(document, operation_id).values():
+        for example in examples:
+            response = api(getattr(world, username)).post(path.format(number="RV20250601000123"), example)
+            assert response.status_code == status, response.json()

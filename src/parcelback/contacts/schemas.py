@@ -4,7 +4,7 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from parcelback.core.api import NO_NUL, enumeration, required_text, text
+from parcelback.core.api import NO_NUL, enumeration, examples, required_text, text
 
 from .models import Contact
 from .rules import PHONE_SHAPE
@@ -19,7 +19,11 @@ def _length(name: str) -> int:
 class ContactIn(Schema):
     """A picker (name, phone) or a recipient (name, phone and a full address)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples(
+        {"kind": "picker", "name": "陈静", "phone": "136 0000 1111"},
+        {"kind": "recipient", "name": "赵敏", "phone": "137 0000 2222", "country": "中国", "province": "浙江省",
+         "city": "杭州市", "district": "西湖区", "street": "文三路 100 号", "postcode": "310000"},
+    ))
     kind: Kind
     name: str = required_text(_length("name"))
     phone: str = Field(max_length=_length("phone"), pattern=f"^{PHONE_SHAPE}$")

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from ninja.renderers import JSONRenderer
 from ninja.throttling import SimpleRateThrottle
-from pydantic import Field, GetPydanticSchema
+from pydantic import ConfigDict, Field, GetPydanticSchema
 
-from parcelback.core.errors import Code
+from parcelback.core.errors import Code, Refused
 from parcelback.core.limits import count_in_window
 from parcelback.core.text import FORMAT_CHARS
 
@@ -38,6 +38,12 @@ def enumeration(name: str, values) -> type:
         return schema
 
     return Annotated[Literal[tuple(str(value) for value in values)], GetPydanticSchema(named, titled)]
+
+
+def examples(*bodies: dict) -> dict:
+    """A body's examples for the document (a schema's `json_schema_extra`): what Swagger UI shows and Schemathesis
+    sends, so each must be a body the server accepts as valid."""
+    return {"examples": list(bodies)}
 
 
 def text(max_length: int, default: str = "", **kwargs):
@@ -91,8 +97,19 @@ class RefusedOrderOut(Schema):
     message: str
 
 
+def _error_examples(schema: dict) -> None:
+    """A refused batch and a refused field, worded in the caller's language as the server words them."""
+    schema["examples"] = [
+        Refused(Code.BATCH_REFUSED, refused=[("RV20250601000123", Code.ALREADY_REGISTERED)]).as_json(),
+        Refused(Code.INVALID, field="self_pickup.expected_pickup_at",
+                errors={"self_pickup.expected_pickup_at": "not_in_future"}).as_json(),
+    ]
+
+
 class ErrorOut(Schema):
     """The one shape of every API error."""
+
+    model_config = ConfigDict(json_schema_extra=_error_examples)
 
     code: CodeName
     message: str

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, Typ
 
 from parcelback.accounts.models import Organisation, Warehouse
 from parcelback.contacts.rules import PHONE_SHAPE
-from parcelback.core.api import NO_NUL, enumeration, required_text, text
+from parcelback.core.api import NO_NUL, enumeration, examples, required_text, text
 
 from .filters import MomentFilter, ReverseOrderFilter
 from .states import Action
@@ -182,18 +182,28 @@ class PickupRegistrationIn(In):
     )
 
 
-def _variant(name: str, method: str, doc: str) -> type:
+def _variant(name: str, method: str, doc: str, example: dict) -> type:
     """The registration body for one method, for the document: its details required, the other method's absent."""
     fields = PickupRegistrationIn.model_fields
     shared = {n: (f.annotation, f) for n, f in fields.items() if n not in ("method", "self_pickup", "forward")}
     return create_model(
-        name, __base__=In, __doc__=doc, orders=shared.pop("orders"),
-        method=(Literal[method], ...), **{method: (fields[method].annotation, ...)}, **shared,
+        name, __base__=In, __doc__=doc, __cls_kwargs__={"json_schema_extra": examples(example)},
+        orders=shared.pop("orders"), method=(Literal[method], ...), **{method: (fields[method].annotation, ...)}, **shared,
     )
 
 
-SelfPickupRegistration = _variant("SelfPickupRegistration", "self_pickup", "自提: the picker collects the orders at the warehouse.")
-ForwardRegistration = _variant("ForwardRegistration", "forward", "转寄: the warehouse sends the orders to the recipient.")
+SelfPickupRegistration = _variant(
+    "SelfPickupRegistration", "self_pickup", "自提: the picker collects the orders at the warehouse.",
+    {"orders": ["RV20250601000123", "RV20250601000124"], "method": "self_pickup", "self_pickup": {
+        "expected_pickup_at": "2031-03-15T14:00:00+08:00", "picker_name": "陈静", "picker_phone": "13600001111"},
+     "remark": "前台取件"},
+)
+ForwardRegistration = _variant(
+    "ForwardRegistration", "forward", "转寄: the warehouse sends the orders to the recipient.",
+    {"orders": ["RV20250601000125"], "method": "forward", "forward": {
+        "recipient_name": "赵敏", "recipient_phone": "13700002222", "country": "中国", "province": "浙江省",
+        "city": "杭州市", "district": "西湖区", "street": "文三路 100 号", "postcode": "310000"}},
+)
 PickupRegistration = Annotated[SelfPickupRegistration | ForwardRegistration, Field(discriminator="method")]
 
 
@@ -205,18 +215,27 @@ def _must_be_true(schema: dict) -> None:
 
 
 class DestructionConfirmationIn(In):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["orders", "confirm"]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"required": ["orders", "confirm"], **examples({"orders": ["RV20250601000126"], "confirm": True})},
+    )
 
     orders: list[NumberItem] = order_numbers()
     confirm: bool = Field(False, description="must be true: destruction is irreversible", json_schema_extra=_must_be_true)
 
 
 class ArrivalsIn(In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples(
+        {"orders": ["RV20250601000123", "RV20250601000124"], "arrived_at": "2025-06-03T09:30:00+09:00"},
+    ))
+
     orders: list[NumberItem] = order_numbers()
     arrived_at: AwareDatetime | None = Field(None, description="the inbound scan time; now when omitted")
 
 
 class HandoverIn(In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"pickup_code": "48203917", "handed_to": "陈静"}))
+
     pickup_code: str = text(PICKUP_CODE_LENGTH)
     handed_to: str = required_column(Execution, "handed_to")
     whole_registration: bool = Field(
@@ -281,6 +300,14 @@ class NewOrderIn(In):
 
 
 class CreateOrdersIn(In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"orders": [{
+        "external_ref": "SHOP1-RMA-0001", "shop": "shop1", "warehouse": "tokyo", "reverse_type": "customs_return",
+        "business_mode": "consignment", "owner": {"id": "OWN-1001", "name": "花王株式会社"},
+        "sales_return_no": "SR20250601001", "order_no": "SO20250528001", "inbound_tracking_number": "SF1234567890",
+        "reason": "清关失败", "lines": [{"product_id": "P-1001", "product_name": "日本花王 蒸汽眼罩 12片",
+                                     "goods_id": "G-1001", "goods_name": "蒸汽眼罩 12片", "quantity": 2}],
+    }]}))
+
     orders: list[NewOrderIn] = order_numbers("up to 1,000 orders; all or nothing")
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import ConfigDict, Field, StrictInt
 
-from parcelback.core.api import enumeration, text
+from parcelback.core.api import enumeration, examples, text
 
 from .models import EVENT_TYPES, WebhookDelivery
 
@@ -13,7 +13,10 @@ DeliveryStateName = enumeration("DeliveryState", WebhookDelivery.State.values)
 
 
 class EndpointIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({
+        "url": "https://erp.example.com/parcelback/webhooks", "description": "ERP 退货同步",
+        "event_types": ["reverse_order.arrived", "reverse_order.handed_over"],
+    }))
 
     url: str = Field(max_length=500, pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00]+$", description="http(s) URL that receives POSTs")
     event_types: list[EventTypeName] = Field(default_factory=list, description="empty: every event type")
