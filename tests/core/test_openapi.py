@@ -20,6 +20,7 @@ from parcelback.reverse_orders.states import Action
 from parcelback.webhooks.models import EVENT_TYPES, WebhookDelivery
 
 from ..factories import ReverseOrderFactory
+from ..conftest import token_for
 from ..helpers import PREFIX
 
 
@@ -219,23 +220,31 @@ def test_a_body_outside_both_variants_is_still_refused(document, api, world):
     assert order.status == Status.AWAITING_INSTRUCTION
 
 
-@pytest.fixture
-def generated(document, tmp_path, monkeypatch):
+def generate_client(document: dict, folder: Path, monkeypatch) -> None:
     """The Python client openapi-python-client generates from the document (any warning fails), importable as
     `parcelback_client`."""
-    (tmp_path / "openapi.json").write_text(json.dumps(document))
-    (tmp_path / "config.yaml").write_text('{"post_hooks": []}')  # no formatter run over the generated code
+    (folder / "openapi.json").write_text(json.dumps(document))
+    (folder / "config.yaml").write_text('{"post_hooks": []}')  # no formatter run over the generated code
     generator = Path(sys.executable).with_name("openapi-python-client")
     run = subprocess.run(
-        [generator, "generate", "--path", tmp_path / "openapi.json", "--config", tmp_path / "config.yaml", "--meta", "none",
-         "--output-path", tmp_path / "parcelback_client", "--fail-on-warning"],
+        [generator, "generate", "--path", folder / "openapi.json", "--config", folder / "config.yaml", "--meta", "none",
+         "--output-path", folder / "parcelback_client", "--fail-on-warning"],
         capture_output=True, text=True, timeout=120,
     )
     assert run.returncode == 0 and "warning" not in (run.stdout + run.stderr).lower(), run.stdout + run.stderr
-    monkeypatch.syspath_prepend(str(tmp_path))
-    yield importlib.import_module("parcelback_client.models")
+    monkeypatch.syspath_prepend(str(folder))
+
+
+def forget_client() -> None:
     for name in [name for name in sys.modules if name.split(".")[0] == "parcelback_client"]:
         del sys.modules[name]
+
+
+@pytest.fixture
+def generated(document, tmp_path, monkeypatch):
+    generate_client(document, tmp_path, monkeypatch)
+    yield importlib.import_module("parcelback_client.models")
+    forget_client()
 
 
 def test_generated_python_client_speaks_the_api_with_typed_models(generated, api, world):
@@ -336,3 +345,43 @@ def test_write_examples_are_requests_the_server_accepts_as_valid(document, api, 
         for example in examples:
             response = api(getattr(world, username)).post(path.format(number="RV20250601000123"), example)
             assert response.status_code == status, response.json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_generated_client_runs_a_flow_against_a_live_server(live_server, world, tmp_path, monkeypatch):
+    """What an integrator does with the generated client over HTTP: list and follow next_cursor, register 自提 with the
+    typed variant, read the detail, and handle a refusal's typed error body."""
+    import httpx
+
+    orders = [ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1) for _ in range(3)]
+    generate_client(httpx.get(f"{live_server.url}{PREFIX}/openapi.json").json(), tmp_path, monkeypatch)
+    try:
+        from parcelback_client import AuthenticatedClient
+        from parcelback_client.api.pickup_registrations import register_pickup
+        from parcelback_client.api.reverse_orders import get_reverse_order, list_reverse_orders
+        from parcelback_client.models import Code as CodeOut
+        from parcelback_client.models import ErrorOut, SelfPickupIn, SelfPickupRegistration
+        from parcelback_client.models import Status as StatusOut
+
+        # A closed client leaves no kept-alive connection holding the live server's database session.
+        with AuthenticatedClient(base_url=live_server.url, token=token_for(world.merchant1)) as client:
+            first = list_reverse_orders.sync(client=client, status=StatusOut.AWAITING_INSTRUCTION, limit=2)
+            second = list_reverse_orders.sync(client=client, status=StatusOut.AWAITING_INSTRUCTION, limit=2, cursor=first.next_cursor)
+            listed = [o.number for o in first.results + second.results]
+            assert sorted(listed) == sorted(o.number for o in orders) and not second.next_cursor
+
+            body = SelfPickupRegistration(
+                orders=listed[:2], method="self_pickup",
+                self_pickup=SelfPickupIn(expected_pickup_at=timezone.now() + timedelta(days=2), picker_name="王小明",
+                                         picker_phone="13800000000"),
+            )
+            registered = register_pickup.sync(client=client, body=body)
+            assert sorted(registered.orders) == sorted(listed[:2]) and registered.pickup_code
+            detail = get_reverse_order.sync(listed[0], client=client)
+            assert detail.status == StatusOut.AWAITING_PICKUP
+
+            refused = register_pickup.sync(client=client, body=body)
+            assert isinstance(refused, ErrorOut) and refused.code == CodeOut.BATCH_REFUSED
+            assert {(r.order, r.code) for r in refused.refused} == {(n, CodeOut.ALREADY_REGISTERED) for n in listed[:2]}
+    finally:
+        forget_client()
