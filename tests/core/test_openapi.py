@@ -1,5 +1,6 @@
 import importlib
 import json
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -16,7 +17,7 @@ from parcelback.core.api import ApiCode
 from parcelback.core.errors import Code
 from parcelback.instruction_imports.models import InstructionImport
 from parcelback.reverse_orders.models import BusinessMode, ExceptionState, Execution, OrderException, PickupMethod, ReverseType, Status
-from parcelback.reverse_orders.states import Action
+from parcelback.reverse_orders.states import Action, refusal_codes
 from parcelback.webhooks.models import EVENT_TYPES, WebhookDelivery
 
 from ..factories import ReverseOrderFactory
@@ -113,6 +114,54 @@ def test_every_operation_is_tagged_with_its_resource(document):
     assert tags["comment_exception"] == ["exceptions"]
     assert tags["redeliver_webhook"] == ["webhook-endpoints"]
     assert all(len(t) == 1 for t in tags.values())
+
+
+def refusals(document, operation_id: str) -> list[str]:
+    """The codes an operation's description ends with ("Refusal codes: `a`, `b`")."""
+    method, path = OPERATIONS[operation_id]
+    *_, last = document["paths"][PREFIX + path][method]["description"].splitlines()
+    assert last.startswith("Refusal codes: "), (operation_id, last)
+    return re.findall(r"`(\w+)`", last)
+
+
+def test_every_operation_lists_the_real_codes_it_may_refuse_with(document):
+    known = {str(code) for code in [*Code, *ApiCode]}
+    for operation_id, (method, _path) in OPERATIONS.items():
+        codes = refusals(document, operation_id)
+        assert len(codes) == len(set(codes)) and set(codes) <= known, operation_id
+        assert {ApiCode.UNAUTHENTICATED, ApiCode.RATE_LIMITED} <= set(codes), operation_id
+        assert (ApiCode.IDEMPOTENCY_KEY_REUSED in codes) == (method == "post"), operation_id
+
+
+# operationId → the action whose rule in `states` it carries out.
+ACTIONS = {
+    "register_pickup": Action.REGISTER_PICKUP, "confirm_destruction": Action.CONFIRM_DESTRUCTION,
+    "record_arrivals": Action.RECORD_ARRIVAL, "hand_over": Action.HAND_OVER, "reissue_pickup_code": Action.REISSUE_PICKUP_CODE,
+    "forward_order": Action.FORWARD, "destroy_order": Action.DESTROY, "cancel_order": Action.CANCEL,
+    "raise_exception": Action.RAISE_EXCEPTION, "comment_exception": Action.COMMENT_EXCEPTION,
+    "resolve_exception": Action.RESOLVE_EXCEPTION,
+}
+
+
+@pytest.mark.parametrize("operation_id", ACTIONS)
+def test_order_actions_list_every_refusal_of_their_rule(document, operation_id):
+    assert set(refusal_codes(ACTIONS[operation_id])) <= set(refusals(document, operation_id))
+
+
+def test_order_actions_list_their_own_refusals_and_not_others(document):
+    register, confirm, hand_over = (set(refusals(document, o)) for o in ("register_pickup", "confirm_destruction", "hand_over"))
+    assert {Code.ALREADY_REGISTERED, Code.WRONG_STATUS, Code.NOT_PERMITTED, Code.WRONG_REVERSE_TYPE, Code.BATCH_REFUSED,
+            Code.DUPLICATE_IN_BATCH, Code.MIXED_WAREHOUSES, Code.CONFIRMATION_REQUIRED} <= register
+    assert {Code.ALREADY_CONFIRMED, Code.CONFIRMATION_REQUIRED, Code.BATCH_REFUSED} <= confirm
+    assert {Code.PICKUP_CODE_MISMATCH, Code.PICKUP_CODE_LOCKED, Code.NOT_ARRIVED, ApiCode.PRECONDITION_FAILED} <= hand_over
+    assert Code.ALREADY_CONFIRMED not in register and Code.ALREADY_REGISTERED not in confirm | hand_over
+    assert ApiCode.PRECONDITION_FAILED not in register  # a batch has no If-Match
+
+
+def test_refusal_codes_end_the_docstring_the_route_already_had(document):
+    description = document["paths"][PREFIX + "/reverse-orders/{number}/pickup-code"]["post"]["description"]
+    assert description.startswith("A new self-pickup code for every order of this order's registration still awaiting")
+    assert "\n\nRefusal codes: `invalid`, `not_found`, `not_permitted`, " in description
 
 
 # component name → the values it enumerates, from the one place each is declared.
@@ -315,6 +364,29 @@ def test_error_body_examples_are_valid_error_bodies_with_known_codes(document):
     assert [e["code"] for e in examples] == [Code.BATCH_REFUSED, Code.INVALID]
     assert all(conforms(document, "ErrorOut", example) for example in examples)
     assert examples[0]["refused"][0]["code"] == Code.ALREADY_REGISTERED
+
+
+# operationId → its main success answer, which carries an example.
+ANSWER_EXAMPLES = {"list_reverse_orders": "200", "get_reverse_order": "200", "register_pickup": "201"}
+
+
+@pytest.mark.parametrize("operation_id", ANSWER_EXAMPLES)
+def test_main_answers_carry_examples_valid_under_their_own_schema(document, operation_id):
+    method, path = OPERATIONS[operation_id]
+    answer = document["paths"][PREFIX + path][method]["responses"][ANSWER_EXAMPLES[operation_id]]
+    name, schema = component(document, answer["content"]["application/json"]["schema"]["$ref"])
+    assert len(schema["examples"]) == 1
+    assert all(conforms(document, name, example) for example in schema["examples"]), name
+
+
+def test_answer_examples_show_one_order_before_and_after_its_registration(document):
+    schemas = document["components"]["schemas"]
+    (page,), (detail,), (registered,) = (schemas[n]["examples"] for n in ("OrderPage", "OrderDetailOut", "RegisteredOut"))
+    (listed,) = page["results"]
+    assert listed["number"] == detail["number"] == registered["orders"][0]
+    assert (listed["status"], detail["status"]) == (Status.AWAITING_INSTRUCTION, Status.AWAITING_PICKUP)
+    assert [e["kind"] for e in detail["timeline"]] == ["created", "arrived", "pickup_registered"]
+    assert "examples" not in schemas["OrderOut"]  # OrderDetailOut's example would not be an OrderOut's
 
 
 def test_registration_examples_are_answered_by_the_server_as_valid(document, api, world):

@@ -8,7 +8,7 @@ import pytest
 from parcelback.accounts.models import Role
 from parcelback.core.errors import Code
 from parcelback.reverse_orders.models import ExceptionState, PickupMethod, ReverseType, Status
-from parcelback.reverse_orders.states import Action, available_actions, refusal
+from parcelback.reverse_orders.states import Action, available_actions, refusal, refusal_codes
 
 ARRIVED = datetime(2026, 11, 20, tzinfo=timezone.utc)
 ROLES = [Role.MERCHANT_OPERATOR, Role.MERCHANT_VIEWER, Role.PROVIDER_OPERATOR, Role.ADMIN, None]
@@ -127,3 +127,17 @@ def test_terminal_statuses_allow_no_status_change():
     ):
         facts = Facts(reverse_type, status, pickup_method=method_for(action), arrived_at=None)
         assert refusal(action, facts, role) is not None
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_refusal_codes_are_exactly_what_refusal_can_answer(action):
+    """The codes the API document lists for an action are every code `refusal()` gives over every order and role,
+    and no other."""
+    answered = {
+        refusal(action, Facts(t, s, pickup_method=m, arrived_at=arrived, exception_state=e), role)
+        for t, s, m, arrived, e, role in itertools.product(
+            ReverseType, Status, [None, *PickupMethod], [None, ARRIVED], ExceptionState, ROLES
+        )
+    }
+    assert set(refusal_codes(action)) == answered - {None}
+    assert len(refusal_codes(action)) == len(answered - {None})

@@ -1,7 +1,8 @@
 """The address book over the API: a shop's saved pickers and recipients."""
 from ninja import Query, Router, Status
 
-from parcelback.core.api import ERRORS
+from parcelback.core.api import ERRORS, refuses
+from parcelback.core.errors import Code
 from parcelback.core.pagination import keyset_page
 
 from . import selectors, services
@@ -16,6 +17,7 @@ def contact_out(contact) -> dict:
 
 
 @router.get("/contacts", operation_id="list_contacts", response={200: ContactPage, **ERRORS}, summary="Your shop's address book")
+@refuses(Code.INVALID, Code.NOT_PERMITTED)
 def list_contacts(request, query: Query[ContactQuery]):
     """The last used first; `kind` and `q` narrow it. Merchant operators and viewers (others: 403)."""
     services.shop_of(request.auth, write=False)
@@ -29,6 +31,7 @@ def list_contacts(request, query: Query[ContactQuery]):
     response={200: ContactSavedOut, 201: ContactSavedOut, **ERRORS},
     summary="Save a contact",
 )
+@refuses(Code.INVALID, Code.NOT_PERMITTED, write=True)
 def create_contact(request, payload: ContactIn):
     """201 with the new contact, or 200 with the one already holding these very details. `warnings` lists saved
     contacts it looks like a slip of (a phone one digit away, the same name with another phone)."""
@@ -47,6 +50,7 @@ def create_contact(request, payload: ContactIn):
     response={204: None, **ERRORS},
     summary="Delete a contact",
 )
+@refuses(Code.INVALID, Code.NOT_FOUND, Code.NOT_PERMITTED)
 def delete_contact(request, contact_id: int):
     services.delete_contact(actor=request.auth, contact_id=contact_id)
     return Status(204, None)

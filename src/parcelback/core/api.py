@@ -1,6 +1,7 @@
 """API plumbing shared by every router: transport refusal codes, the one error shape, throttling, rendering,
 ETags. Who the caller is (Bearer tokens) is the accounts app's answer."""
 import hashlib
+import inspect
 import threading
 import time
 from enum import StrEnum
@@ -41,8 +42,9 @@ def enumeration(name: str, values) -> type:
 
 
 def examples(*bodies: dict) -> dict:
-    """A body's examples for the document (a schema's `json_schema_extra`): what Swagger UI shows and Schemathesis
-    sends, so each must be a body the server accepts as valid."""
+    """A body's examples for the document (a schema's `json_schema_extra`): what Swagger UI shows. A request's are
+    what Schemathesis sends, so each must be a body the server accepts as valid; a response's, an answer as the
+    server gives it."""
     return {"examples": list(bodies)}
 
 
@@ -77,6 +79,28 @@ API_MESSAGES = {
     ApiCode.RATE_LIMITED: (429, _("Too many requests; retry after the number of seconds in Retry-After.")),
     ApiCode.BODY_TOO_LARGE: (413, _("The request body is too large.")),
 }
+
+
+# Who may refuse any operation (the token, the rate) and any POST besides (its Idempotency-Key, its body's size).
+TRANSPORT_CODES = (ApiCode.UNAUTHENTICATED, ApiCode.RATE_LIMITED)
+WRITE_CODES = (
+    ApiCode.INVALID_IDEMPOTENCY_KEY, ApiCode.IDEMPOTENCY_KEY_REUSED, ApiCode.IDEMPOTENCY_IN_FLIGHT, ApiCode.BODY_TOO_LARGE
+)
+
+
+def refuses(*codes: Code | ApiCode, write: bool = False):
+    """Ends an operation's description (its docstring, read by ninja when the route is declared, so this goes
+    beneath the route's decorator) with every code it may refuse with, in the codes' declared order, so an
+    integrator sees in the document which refusals to handle."""
+    order = [*Code, *ApiCode]
+    every = {*codes, *TRANSPORT_CODES, *(WRITE_CODES if write else ())}
+    line = "Refusal codes: " + ", ".join(f"`{code}`" for code in sorted(every, key=order.index))
+
+    def describe(view):
+        view.__doc__ = f"{inspect.cleandoc(view.__doc__)}\n\n{line}" if view.__doc__ else line
+        return view
+
+    return describe
 
 
 class ApiError(Exception):

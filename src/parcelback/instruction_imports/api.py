@@ -2,7 +2,7 @@
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
 
-from parcelback.core.api import ERRORS, error_body
+from parcelback.core.api import ERRORS, error_body, refuses
 from parcelback.core.errors import Code
 
 from . import codes as pickup_codes
@@ -37,6 +37,9 @@ def _import(record: InstructionImport) -> dict:
     "/instruction-imports", operation_id="import_instructions",
     response={200: ImportOut, 201: ImportResultOut, 202: ImportOut, **ERRORS},
     summary="Import instructions from a spreadsheet (指令导入)",
+)
+@refuses(
+    Code.INVALID, Code.NOT_FOUND, Code.NOT_PERMITTED, Code.EMPTY_BATCH, Code.BATCH_REFUSED, Code.ALREADY_SUBMITTED, write=True
 )
 def import_instructions(request, file: File[UploadedFile], dry_run: Form[bool] = True, only_valid: Form[bool] = False):
     """multipart/form-data: `file` (the instruction template as XLSX, or CSV in UTF-8 or GB18030; at most 10,000
@@ -77,6 +80,7 @@ def import_instructions(request, file: File[UploadedFile], dry_run: Form[bool] =
     response={200: ImportOut, **ERRORS},
     summary="One instruction import",
 )
+@refuses(Code.INVALID, Code.NOT_FOUND)
 def get_import(request, import_id: int):
     """The import as recorded: its status and progress, each row's problems, group and outcome. Pickup codes are
     never shown again, but for a large import the worker submitted: once, to its submitter, within 10 minutes."""

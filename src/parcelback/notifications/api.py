@@ -1,7 +1,8 @@
 """REST endpoints for the caller's own inbox."""
 from ninja import Query, Router
 
-from parcelback.core.api import ERRORS, rendered
+from parcelback.core.api import ERRORS, refuses, rendered
+from parcelback.core.errors import Code
 from parcelback.core.pagination import keyset_page
 from parcelback.webhooks.models import EVENT_TYPE_OF_KIND
 
@@ -23,6 +24,7 @@ def _notification(n) -> dict:
     response={200: NotificationPage, **ERRORS},
     summary="Your notifications",
 )
+@refuses(Code.INVALID)
 def list_notifications(request, query: Query[NotificationQuery]):
     """Newest first; keyset pagination with `limit` and `cursor`; `unread=true` for the unread only."""
     rows = selectors.notifications_for(actor=request.auth)
@@ -37,6 +39,7 @@ def list_notifications(request, query: Query[NotificationQuery]):
     response={200: ReadOut, **ERRORS},
     summary="Mark notifications read",
 )
+@refuses(Code.INVALID, write=True)
 def mark_read(request, payload: ReadIn):
     """`{"ids": [...]}` or `{"all": true}`; ids that are not the caller's are left alone (and not counted)."""
     return {"marked": services.mark_read(actor=request.auth, ids=payload.ids, all=payload.all)}

@@ -14,6 +14,7 @@ from parcelback.core.api import (
     ErrorOut,
     etag_for,
     if_match_fails,
+    refuses,
     rendered,
 )
 from parcelback.core.errors import Code, Refused
@@ -53,6 +54,17 @@ from .serializers import order_data
 router = Router(tags=["reverse-orders"])
 
 ERRORS = {**ERRORS, 412: ErrorOut}  # a write to one order refuses a stale If-Match
+
+# How a batch is refused before any order's own rule (`batch.check_size`, `batch.plan`), and how one order is.
+BATCH_CODES = (Code.EMPTY_BATCH, Code.BATCH_TOO_LARGE, Code.DUPLICATE_IN_BATCH, Code.NOT_FOUND, Code.BATCH_REFUSED)
+ONE_ORDER_CODES = (Code.NOT_FOUND, ApiCode.PRECONDITION_FAILED)
+
+
+def refuses_action(action: states.Action, *more: Code, batch: bool = False):
+    """An order write's refusal codes for the document: its action's rule in `states`, how its orders are
+    addressed (a batch, or one order with If-Match), its body's validation, and any `more` its service adds."""
+    addressed = BATCH_CODES if batch else ONE_ORDER_CODES
+    return refuses(Code.INVALID, *states.refusal_codes(action), *addressed, *more, write=True)
 
 
 # --- rendering ----------------------------------------------------------------------------------------
@@ -155,6 +167,7 @@ def _filtered(request):
     response={200: OrderPage, **ERRORS},
     summary="List reverse orders",
 )
+@refuses(Code.INVALID)
 def list_orders(request, query: Query[ListQuery]):
     """Every filter of the console's list page; keyset pagination with `limit` and `cursor`."""
     filterset = _filtered(request)
@@ -167,6 +180,7 @@ def list_orders(request, query: Query[ListQuery]):
     response={200: StatsOut, **ERRORS},
     summary="Count reverse orders by one grouping",
 )
+@refuses(Code.INVALID)
 def order_stats(request, query: Query[StatsQuery]):
     """Every list filter, then counts per `group_by` bucket; `total` equals the list's count for the same filters."""
     filterset = _filtered(request)
@@ -178,6 +192,7 @@ def order_stats(request, query: Query[StatsQuery]):
     response={200: OrderDetailOut, 304: None, **ERRORS},
     summary="One reverse order",
 )
+@refuses(Code.INVALID, Code.NOT_FOUND)
 def get_order(request, number: OrderNumber, response: HttpResponse):
     """Full detail with registration, execution, exceptions and timeline; the `ETag` serves `If-Match`."""
     order = selectors.order_detail(actor=request.auth, number=number)
@@ -206,6 +221,7 @@ def _in_body(refusal: Refused, method: str) -> Refused:
     response={201: RegisteredOut, **ERRORS},
     summary="Register pickup (登记提货)",
 )
+@refuses_action(states.Action.REGISTER_PICKUP, Code.MIXED_WAREHOUSES, Code.CONFIRMATION_REQUIRED, batch=True)
 def register_pickup(request, payload: PickupRegistrationIn):
     """One method and one set of details for every listed order; all or nothing."""
     sp, fw = payload.self_pickup, payload.forward
@@ -236,6 +252,7 @@ def register_pickup(request, payload: PickupRegistrationIn):
     response={201: PickupCodeOut, **ERRORS},
     summary="Issue a new pickup code",
 )
+@refuses_action(states.Action.REISSUE_PICKUP_CODE)
 def reissue_pickup_code(request, number: OrderNumber):
     """A new self-pickup code for every order of this order's registration still awaiting pickup; the old code
     stops working and a lock after too many wrong codes is lifted."""
@@ -249,6 +266,7 @@ def reissue_pickup_code(request, number: OrderNumber):
     response={201: NumbersOut, **ERRORS},
     summary="Confirm destruction (确认销毁)",
 )
+@refuses_action(states.Action.CONFIRM_DESTRUCTION, Code.CONFIRMATION_REQUIRED, batch=True)
 def confirm_destruction(request, payload: DestructionConfirmationIn):
     """Irreversible: without `"confirm": true` nothing happens."""
     orders = services.confirm_destruction(actor=request.auth, numbers=payload.orders, confirm=payload.confirm)
@@ -263,6 +281,7 @@ def confirm_destruction(request, payload: DestructionConfirmationIn):
     response={200: CreatedOut, 201: CreatedOut, **ERRORS},
     summary="Create reverse orders",
 )
+@refuses(Code.INVALID, Code.NOT_PERMITTED, Code.EMPTY_BATCH, Code.BATCH_TOO_LARGE, write=True)  # no order exists yet
 def create_orders(request, payload: CreateOrdersIn):
     """Up to 1,000 orders, all or nothing; an `external_ref` sent before returns the existing order."""
     items = [
@@ -284,6 +303,7 @@ def create_orders(request, payload: CreateOrdersIn):
     response={201: NumbersOut, **ERRORS},
     summary="Record arrivals (inbound scan)",
 )
+@refuses_action(states.Action.RECORD_ARRIVAL, batch=True)
 def record_arrivals(request, payload: ArrivalsIn):
     return Status(201, _numbers(services.record_arrival(actor=request.auth, numbers=payload.orders, at=payload.arrived_at)))
 
@@ -292,6 +312,9 @@ def record_arrivals(request, payload: ArrivalsIn):
     "/reverse-orders/{number}/handover", operation_id="hand_over",
     response={200: OrderOut, **ERRORS},
     summary="Hand over to the picker",
+)
+@refuses_action(
+    states.Action.HAND_OVER, Code.PICKUP_CODE_MISMATCH, Code.PICKUP_CODE_LOCKED, Code.HANDOVER_NEEDS_REASON, Code.BATCH_REFUSED
 )
 def hand_over(request, number: OrderNumber, payload: HandoverIn, response: HttpResponse):
     precondition = _guard(request, number)
@@ -307,6 +330,7 @@ def hand_over(request, number: OrderNumber, payload: HandoverIn, response: HttpR
     response={200: OrderOut, **ERRORS},
     summary="Record forwarding",
 )
+@refuses_action(states.Action.FORWARD)
 def forward(request, number: OrderNumber, payload: ForwardingIn, response: HttpResponse):
     precondition = _guard(request, number)
     order = services.forward(
@@ -323,6 +347,7 @@ DESTRUCTION_FIELDS = {"destroyed_at", "method"}
     response={200: OrderOut, **ERRORS},
     summary="Record destruction",
 )
+@refuses_action(states.Action.DESTROY)
 def destroy(
     request,
     number: OrderNumber,
@@ -347,6 +372,7 @@ def destroy(
     response={200: OrderOut, **ERRORS},
     summary="Cancel an order",
 )
+@refuses_action(states.Action.CANCEL)
 def cancel(request, number: OrderNumber, payload: CancelIn, response: HttpResponse):
     precondition = _guard(request, number)
     order = services.cancel(actor=request.auth, number=number, reason=payload.reason, precondition=precondition)
@@ -361,6 +387,7 @@ def cancel(request, number: OrderNumber, payload: CancelIn, response: HttpRespon
     response={201: ExceptionOut, **ERRORS},
     summary="Raise an exception",
 )
+@refuses_action(states.Action.RAISE_EXCEPTION)
 def raise_exception(request, number: OrderNumber, payload: RaiseExceptionIn):
     precondition = _guard(request, number)
     exception = services.raise_exception(
@@ -374,6 +401,7 @@ def raise_exception(request, number: OrderNumber, payload: RaiseExceptionIn):
     response={201: CommentOut, **ERRORS},
     summary="Comment on an exception",
 )
+@refuses_action(states.Action.COMMENT_EXCEPTION)
 def comment_exception(request, number: OrderNumber, exception_id: int, payload: CommentIn):
     precondition = _guard(request, number)
     comment = services.comment_exception(
@@ -387,6 +415,7 @@ def comment_exception(request, number: OrderNumber, exception_id: int, payload: 
     response={200: ExceptionOut, **ERRORS},
     summary="Resolve an exception",
 )
+@refuses_action(states.Action.RESOLVE_EXCEPTION)
 def resolve_exception(request, number: OrderNumber, exception_id: int, payload: ResolveIn):
     precondition = _guard(request, number)
     exception = services.resolve_exception(

@@ -355,7 +355,46 @@ class OrderOut(Schema):
     available_actions: list[ActionName] = Field(description="what the caller may do to this order now")
 
 
+# What the examples of the answers show: one 海关退货 order of shop1 at the Tokyo warehouse, as its merchant reads it
+# (arrived, awaiting instruction), then after a 自提 registration.
+_LISTED_ORDER = {
+    "number": "RV20250601000123", "external_ref": "SHOP1-RMA-0001", "sales_return_no": "SR20250601001",
+    "order_no": "SO20250528001", "reverse_type": "customs_return", "status": "awaiting_instruction",
+    "exception_state": "none", "pickup_method": None, "business_mode": "consignment",
+    "shop": {"code": "shop1", "name": "示例店铺一"}, "warehouse": {"code": "tokyo", "name": "东京集货仓"},
+    "owner": {"id": "OWN-1001", "name": "花王株式会社"},
+    "lines": [{"product_id": "P-1001", "product_name": "日本花王 蒸汽眼罩 12片", "goods_id": "G-1001",
+               "goods_name": "蒸汽眼罩 12片", "quantity": 2}],
+    "inbound_tracking_number": "SF1234567890", "arrived_at": "2025-06-02T01:15:00Z",
+    "instruction_deadline": "2025-06-16T01:15:00Z", "days_left": 12, "created_at": "2025-06-01T08:30:00Z",
+    "updated_at": "2025-06-02T01:15:00Z", "available_actions": ["register_pickup"],
+}
+_REGISTERED_AT = "2025-06-04T02:00:00Z"
+_SELF_PICKUP = {"expected_pickup_at": "2025-06-06T06:00:00Z", "picker_name": "王小明", "picker_phone": "13800000000"}
+_REGISTERED_ORDER = _LISTED_ORDER | {
+    "status": "awaiting_pickup", "pickup_method": "self_pickup", "days_left": None, "updated_at": _REGISTERED_AT,
+    "available_actions": ["reissue_pickup_code"],
+    "registration": {"method": "self_pickup", **_SELF_PICKUP, "recipient_name": "", "recipient_phone": "", "country": "",
+                     "province": "", "city": "", "district": "", "street": "", "postcode": "", "remark": "前台取件",
+                     "created_at": _REGISTERED_AT},
+    "destruction_confirmed_at": None, "execution": None, "exceptions": [],
+    "timeline": [
+        {"kind": "created", "actor": "provider1", "at": "2025-06-01T08:30:00Z", "data": {}},
+        {"kind": "arrived", "actor": "provider1", "at": "2025-06-02T01:15:00Z",
+         "data": {"arrived_at": "2025-06-02T01:15:00+00:00"}},
+        {"kind": "pickup_registered", "actor": "merchant1", "at": _REGISTERED_AT,
+         "data": {"method": "self_pickup", "remark": "前台取件", **_SELF_PICKUP,
+                  "expected_pickup_at": "2025-06-06T06:00:00+00:00"}},
+    ],
+}
+
+
 class OrderPage(Schema):
+    model_config = ConfigDict(json_schema_extra=examples({
+        "results": [_LISTED_ORDER],
+        "next_cursor": "eyJvIjogWyItY3JlYXRlZF9hdCIsICItaWQiXSwgInYiOiAiMjAyNS0wNi0wMVQwODozMDowMCswMDowMCIsICJpZCI6IDEyM30",
+    }))
+
     results: list[OrderOut]
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
 
@@ -420,6 +459,8 @@ class EventOut(Schema):
 
 
 class OrderDetailOut(OrderOut):
+    model_config = ConfigDict(json_schema_extra=examples(_REGISTERED_ORDER))
+
     registration: RegistrationOut | None
     destruction_confirmed_at: datetime | None
     execution: ExecutionOut | None
@@ -438,6 +479,12 @@ class WarehouseCodeOut(Schema):
 
 
 class RegisteredOut(Schema):
+    model_config = ConfigDict(json_schema_extra=examples({
+        "orders": ["RV20250601000123"], "pickup_code": "48203917",
+        "pickup_codes": [{"warehouse": {"code": "tokyo", "name": "东京集货仓"}, "pickup_code": "48203917",
+                          "orders": ["RV20250601000123"]}],
+    }))
+
     orders: list[str]
     pickup_code: str | None = Field(
         description="self-pickup in one warehouse: shown once, the picker presents it at handover (null when split)"

@@ -167,6 +167,24 @@ def refusal(action: Action, order: OrderFacts, role: Role | None) -> Code | None
     return None
 
 
+def refusal_codes(action: Action) -> list[Code]:
+    """Every code `refusal()` can answer for `action`, in the order it checks: what the API document lists for the
+    operation, read off the rule so it never drifts from it."""
+    rule = TRANSITIONS[action]
+    possible = {
+        Code.NOT_PERMITTED: True,  # no rule admits every role (nor an actor without one)
+        Code.WRONG_REVERSE_TYPE: rule.types != ALL_TYPES,
+        rule.done_code: bool(rule.done),
+        Code.WRONG_STATUS: rule.sources | rule.done != frozenset(Status),
+        Code.WRONG_PICKUP_METHOD: rule.method is not None,
+        Code.NOT_ARRIVED: rule.needs_arrival,
+        Code.ALREADY_ARRIVED: rule.needs_no_arrival,
+        Code.EXCEPTION_NOT_OPEN: rule.exception == ExceptionState.PENDING,
+        Code.EXCEPTION_OPEN: rule.exception == ExceptionState.NONE,
+    }
+    return [code for code, can in possible.items() if can]
+
+
 def available_actions(order: OrderFacts, role: Role | None) -> list[Action]:
     """Every action `role` may take on `order` now, in table order."""
     return [action for action in TRANSITIONS if refusal(action, order, role) is None]

@@ -3,7 +3,8 @@ from datetime import timedelta
 
 from ninja import Router, Status
 
-from parcelback.core.api import ERRORS
+from parcelback.core.api import ERRORS, refuses
+from parcelback.core.errors import Code
 
 from . import selectors, services
 from .schemas import DeliveryOut, EndpointCreatedOut, EndpointIn, EndpointOut, RotateIn
@@ -32,6 +33,7 @@ def _delivery(delivery) -> dict:
     response={201: EndpointCreatedOut, **ERRORS},
     summary="Register a webhook endpoint",
 )
+@refuses(Code.INVALID, Code.NOT_PERMITTED, Code.TOO_MANY_ENDPOINTS, write=True)
 def create_endpoint(request, payload: EndpointIn):
     """The answer carries the signing secret; it is never shown again."""
     endpoint, secret = services.create_endpoint(
@@ -45,6 +47,7 @@ def create_endpoint(request, payload: EndpointIn):
     response={200: list[EndpointOut], **ERRORS},
     summary="Your webhook endpoints",
 )
+@refuses()
 def list_endpoints(request):
     return [_endpoint(e) for e in selectors.endpoints_for(actor=request.auth)]
 
@@ -54,6 +57,7 @@ def list_endpoints(request):
     response={200: EndpointOut, **ERRORS},
     summary="One webhook endpoint",
 )
+@refuses(Code.INVALID, Code.NOT_FOUND)
 def get_endpoint(request, endpoint_id: int):
     return _endpoint(selectors.endpoint_for(actor=request.auth, endpoint_id=endpoint_id))
 
@@ -63,6 +67,7 @@ def get_endpoint(request, endpoint_id: int):
     response={204: None, **ERRORS},
     summary="Remove a webhook endpoint",
 )
+@refuses(Code.INVALID, Code.NOT_FOUND, Code.NOT_PERMITTED)
 def delete_endpoint(request, endpoint_id: int):
     services.delete_endpoint(actor=request.auth, endpoint_id=endpoint_id)
     return Status(204, None)
@@ -73,6 +78,7 @@ def delete_endpoint(request, endpoint_id: int):
     response={201: EndpointCreatedOut, **ERRORS},
     summary="Rotate a webhook endpoint's signing secret",
 )
+@refuses(Code.INVALID, Code.NOT_FOUND, Code.NOT_PERMITTED, write=True)
 def rotate_secret(request, endpoint_id: int, payload: RotateIn | None = None):
     """The answer carries the new secret, shown only now; the previous one keeps signing beside it for
     `overlap_hours` (default 24), so both signatures are in `webhook-signature` meanwhile."""
@@ -86,6 +92,7 @@ def rotate_secret(request, endpoint_id: int, payload: RotateIn | None = None):
     response={200: list[DeliveryOut], **ERRORS},
     summary="Delivery log",
 )
+@refuses(Code.INVALID, Code.NOT_FOUND)
 def list_deliveries(request, endpoint_id: int):
     """The latest 100 deliveries with every attempt's response code."""
     return [_delivery(d) for d in selectors.deliveries_for(actor=request.auth, endpoint_id=endpoint_id)]
@@ -96,5 +103,6 @@ def list_deliveries(request, endpoint_id: int):
     response={202: DeliveryOut, **ERRORS},
     summary="Send a delivery again",
 )
+@refuses(Code.INVALID, Code.NOT_FOUND, Code.NOT_PERMITTED, write=True)
 def redeliver(request, endpoint_id: int, delivery_id: int):
     return Status(202, _delivery(services.redeliver(actor=request.auth, endpoint_id=endpoint_id, delivery_id=delivery_id)))
