@@ -386,7 +386,42 @@ def test_answer_examples_show_one_order_before_and_after_its_registration(docume
     assert listed["number"] == detail["number"] == registered["orders"][0]
     assert (listed["status"], detail["status"]) == (Status.AWAITING_INSTRUCTION, Status.AWAITING_PICKUP)
     assert [e["kind"] for e in detail["timeline"]] == ["created", "arrived", "pickup_registered"]
-    assert "examples" not in schemas["OrderOut"]  # OrderDetailOut's example would not be an OrderOut's
+    assert schemas["OrderOut"]["examples"] != schemas["OrderDetailOut"]["examples"]  # each its own, not inherited
+
+
+def json_body_components(document) -> set[str]:
+    """Every component an application/json request or response body refers to: directly, as an array's items, or
+    as a variant of a union (and the union itself)."""
+    names = set()
+
+    def collect(schema: dict) -> None:
+        schema = schema.get("items", schema)
+        if "$ref" in schema:
+            name, target = component(document, schema["$ref"])
+            names.add(name)
+            for variant in target.get("oneOf", []):
+                collect(variant)
+        for variant in schema.get("oneOf", []):
+            collect(variant)
+
+    for methods in document["paths"].values():
+        for operation in methods.values():
+            bodies = [operation.get("requestBody", {}), *operation.get("responses", {}).values()]
+            for body in bodies:
+                if "application/json" in body.get("content", {}):
+                    collect(body["content"]["application/json"]["schema"])
+    return names
+
+
+def test_every_json_body_component_carries_examples_valid_under_its_own_schema(document):
+    names = json_body_components(document)
+    assert {"CancelIn", "ReadIn", "OrderOut", "EndpointCreatedOut", "ImportResultOut", "ErrorOut"} <= names
+    schemas = document["components"]["schemas"]
+    unions = {name for name in names if "oneOf" in schemas[name]}  # its variants carry the examples
+    assert not [name for name in names - unions if not schemas[name].get("examples")]
+    invalid = [(name, example) for name in names for example in schemas[name].get("examples", [])
+               if not conforms(document, name, example)]
+    assert not invalid
 
 
 def test_registration_examples_are_answered_by_the_server_as_valid(document, api, world):
@@ -405,6 +440,12 @@ EXAMPLE_ANSWERS = {
     "create_reverse_orders": ("provider1", 201),
     "create_webhook_endpoint": ("merchant1", 201),
     "create_contact": ("merchant1", 201),
+    "forward_order": ("provider1", 404),
+    "cancel_order": ("merchant1", 404),
+    "raise_exception": ("provider1", 404),
+    "comment_exception": ("merchant1", 404),
+    "resolve_exception": ("provider1", 404),
+    "mark_notifications_read": ("merchant1", 200),
 }
 
 
@@ -415,7 +456,7 @@ def test_write_examples_are_requests_the_server_accepts_as_valid(document, api, 
     _post, path = OPERATIONS[operation_id]
     for examples in body_examples(document, operation_id).values():
         for example in examples:
-            response = api(getattr(world, username)).post(path.format(number="RV20250601000123"), example)
+            response = api(getattr(world, username)).post(path.format(number="RV20250601000123", exception_id=1), example)
             assert response.status_code == status, response.json()
 
 

@@ -42,6 +42,12 @@ class TypoOut(Schema):
     phone: str
 
 
+_PICKER = {
+    "id": 41, "kind": "picker", "name": "陈静", "phone": "136 0000 1111", "country": "", "province": "", "city": "",
+    "district": "", "street": "", "postcode": "", "created_at": "2025-05-20T07:10:00Z", "last_used_at": "2025-06-04T02:00:00Z",
+}
+
+
 class ContactOut(Schema):
     id: int
     kind: Kind
@@ -58,10 +64,25 @@ class ContactOut(Schema):
 
 
 class ContactSavedOut(ContactOut):
+    model_config = ConfigDict(json_schema_extra=examples({
+        **_PICKER, "id": 42, "phone": "136 0000 1112", "created_at": "2025-06-04T03:00:00Z",
+        "last_used_at": "2025-06-04T03:00:00Z",
+        "warnings": [{"code": "phone_one_digit_off", "contact_id": 41, "name": "陈静", "phone": "136 0000 1111"}],
+    }))
+
     warnings: list[TypoOut] = Field(description="saved contacts the new one looks like a slip of (it is saved anyway)")
 
 
 class ContactPage(Schema):
+    model_config = ConfigDict(json_schema_extra=examples({
+        "results": [_PICKER, {
+            "id": 38, "kind": "recipient", "name": "赵敏", "phone": "137 0000 2222", "country": "中国", "province": "浙江省",
+            "city": "杭州市", "district": "西湖区", "street": "文三路 100 号", "postcode": "310000",
+            "created_at": "2025-05-12T06:00:00Z", "last_used_at": "2025-05-30T08:45:00Z",
+        }],
+        "next_cursor": None,
+    }))
+
     results: list[ContactOut]
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
 

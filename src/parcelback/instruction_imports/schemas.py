@@ -2,9 +2,9 @@
 from datetime import datetime
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from parcelback.core.api import enumeration
+from parcelback.core.api import enumeration, examples
 
 from .models import InstructionImport
 
@@ -43,7 +43,33 @@ class PickupCodeGroupOut(Schema):
     orders: list[str]
 
 
+# What the examples show: a two-row file of shop1's merchant, one 自提 row at the Tokyo warehouse and one 销毁 row,
+# checked (planned), then submitted.
+_TOKYO = {"code": "tokyo", "name": "东京集货仓"}
+_PLANNED = {
+    "id": 17, "file_name": "退货指令_20250604.xlsx", "status": "planned", "progress": 2, "total": 2, "error": "",
+    "user": "merchant1", "created_at": "2025-06-04T01:30:00Z", "submitted_at": None,
+    "rows": [
+        {"line": 2, "order": "RV20250601000123", "method": "自提", "problems": {}, "group": 1, "outcome": "", "code": None},
+        {"line": 3, "order": "RV20250601000126", "method": "销毁", "problems": {}, "group": 2, "outcome": "", "code": None},
+    ],
+    "groups": [
+        {"index": 1, "method": "self_pickup", "warehouse": _TOKYO, "orders": ["RV20250601000123"]},
+        {"index": 2, "method": "destroy", "warehouse": None, "orders": ["RV20250601000126"]},
+    ],
+    "pickup_codes": [],
+}
+_SUBMITTED = _PLANNED | {
+    "status": "submitted", "submitted_at": "2025-06-04T01:32:00Z",
+    "rows": [row | {"outcome": outcome} for row, outcome in zip(_PLANNED["rows"], ("registered", "destruction_confirmed"))],
+    "pickup_codes": [{"group": 1, "warehouse": _TOKYO, "pickup_code": "48203917", "orders": ["RV20250601000123"]}],
+}
+
+
 class ImportOut(Schema):
+    # ImportResultOut inherits this config and declares its own examples.
+    model_config = ConfigDict(json_schema_extra=examples(_PLANNED))
+
     id: int
     file_name: str
     status: ImportStatus = Field(
@@ -63,4 +89,6 @@ class ImportOut(Schema):
 
 
 class ImportResultOut(ImportOut):
+    model_config = ConfigDict(json_schema_extra=examples(_SUBMITTED))
+
     pickup_codes: list[PickupCodeGroupOut] = Field(description="self-pickup groups written now: their codes, shown once")

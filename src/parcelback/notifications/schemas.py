@@ -2,9 +2,9 @@
 from datetime import datetime
 
 from ninja import Schema
-from pydantic import Field, StrictBool, StrictInt
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
-from parcelback.core.api import NO_NUL
+from parcelback.core.api import NO_NUL, examples
 
 from .services import MAX_IDS
 
@@ -19,6 +19,16 @@ class NotificationOut(Schema):
 
 
 class NotificationPage(Schema):
+    model_config = ConfigDict(json_schema_extra=examples({
+        "results": [
+            {"id": 902, "kind": "arrived", "event_type": "reverse_order.arrived", "order_number": "RV20250601000123",
+             "created_at": "2025-06-02T01:15:00Z", "read_at": None},
+            {"id": 875, "kind": "exception_raised", "event_type": "exception.raised", "order_number": "RV20250601000124",
+             "created_at": "2025-06-01T10:05:00Z", "read_at": "2025-06-01T11:00:00Z"},
+        ],
+        "next_cursor": None,
+    }))
+
     results: list[NotificationOut]
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last page")
 
@@ -30,9 +40,13 @@ class NotificationQuery(Schema):
 
 
 class ReadIn(Schema):
+    model_config = ConfigDict(json_schema_extra=examples({"ids": [902, 875]}, {"all": True}))
+
     ids: list[StrictInt] = Field(default_factory=list, max_length=MAX_IDS)
     all: StrictBool = False
 
 
 class ReadOut(Schema):
+    model_config = ConfigDict(json_schema_extra=examples({"marked": 2}))
+
     marked: int

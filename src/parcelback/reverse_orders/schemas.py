@@ -133,6 +133,14 @@ class StatsBucket(Schema):
 
 
 class StatsOut(Schema):
+    model_config = ConfigDict(json_schema_extra=examples({
+        "group_by": "status", "total": 42, "buckets": [
+            {"key": "awaiting_instruction", "label": "待处理", "count": 30},
+            {"key": "awaiting_pickup", "label": "包裹待提货", "count": 9},
+            {"key": "picked_up", "label": "已提货", "count": 3},
+        ],
+    }))
+
     group_by: str
     total: int = Field(description="the list's total for the same filters")
     buckets: list[StatsBucket]
@@ -249,24 +257,36 @@ class HandoverIn(In):
 
 
 class ForwardingIn(In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"carrier": "顺丰速运", "tracking_number": "SF1400012345678"}))
+
     carrier: str = required_column(Execution, "carrier")
     tracking_number: str = required_column(Execution, "tracking_number")
 
 
 class CancelIn(In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"reason": "买家撤回退货申请,商家同意取消"}))
+
     reason: str = required_text(CANCEL_REASON_LENGTH)
 
 
 class RaiseExceptionIn(In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples(
+        {"type": "damaged", "description": "外箱一角压破,内件蒸汽眼罩包装受潮"}
+    ))
+
     type: ExceptionTypeName
     description: str = required_column(OrderException, "description")
 
 
 class CommentIn(In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"body": "已拍照留存,请商家确认是否仍按自提处理"}))
+
     body: str = required_column(ExceptionComment, "body")
 
 
 class ResolveIn(In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"note": "商家确认内件完好,继续自提"}))
+
     note: str = required_column(OrderException, "resolution_note")
 
 
@@ -332,29 +352,6 @@ class LineOut(Schema):
     quantity: int
 
 
-class OrderOut(Schema):
-    number: str
-    external_ref: str
-    sales_return_no: str
-    order_no: str
-    reverse_type: ReverseTypeName
-    status: StatusName
-    exception_state: ExceptionStateName
-    pickup_method: PickupMethodName | None
-    business_mode: BusinessModeName
-    shop: NamedOut
-    warehouse: NamedOut
-    owner: OwnerOut
-    lines: list[LineOut]
-    inbound_tracking_number: str
-    arrived_at: datetime | None
-    instruction_deadline: datetime
-    days_left: int | None
-    created_at: datetime
-    updated_at: datetime
-    available_actions: list[ActionName] = Field(description="what the caller may do to this order now")
-
-
 # What the examples of the answers show: one 海关退货 order of shop1 at the Tokyo warehouse, as its merchant reads it
 # (arrived, awaiting instruction), then after a 自提 registration.
 _LISTED_ORDER = {
@@ -387,6 +384,32 @@ _REGISTERED_ORDER = _LISTED_ORDER | {
                   "expected_pickup_at": "2025-06-06T06:00:00+00:00"}},
     ],
 }
+
+
+class OrderOut(Schema):
+    # OrderDetailOut inherits this config: it declares its own examples, else it would show this one.
+    model_config = ConfigDict(json_schema_extra=examples(_LISTED_ORDER))
+
+    number: str
+    external_ref: str
+    sales_return_no: str
+    order_no: str
+    reverse_type: ReverseTypeName
+    status: StatusName
+    exception_state: ExceptionStateName
+    pickup_method: PickupMethodName | None
+    business_mode: BusinessModeName
+    shop: NamedOut
+    warehouse: NamedOut
+    owner: OwnerOut
+    lines: list[LineOut]
+    inbound_tracking_number: str
+    arrived_at: datetime | None
+    instruction_deadline: datetime
+    days_left: int | None
+    created_at: datetime
+    updated_at: datetime
+    available_actions: list[ActionName] = Field(description="what the caller may do to this order now")
 
 
 class OrderPage(Schema):
@@ -433,7 +456,16 @@ class ExecutionOut(Schema):
     created_at: datetime
 
 
+_COMMENT = {"id": 7, "author": "merchant1", "body": "已拍照留存,请商家确认是否仍按自提处理", "created_at": "2025-06-03T03:20:00Z"}
+_EXCEPTION = {
+    "id": 3, "type": "damaged", "description": "外箱一角压破,内件蒸汽眼罩包装受潮", "is_open": True,
+    "raised_at": "2025-06-03T02:40:00Z", "resolved_at": None, "resolution_note": "", "comments": [_COMMENT],
+}
+
+
 class CommentOut(Schema):
+    model_config = ConfigDict(json_schema_extra=examples(_COMMENT))
+
     id: int
     author: str
     body: str
@@ -441,6 +473,8 @@ class CommentOut(Schema):
 
 
 class ExceptionOut(Schema):
+    model_config = ConfigDict(json_schema_extra=examples(_EXCEPTION))
+
     id: int
     type: ExceptionTypeName
     description: str
@@ -469,6 +503,8 @@ class OrderDetailOut(OrderOut):
 
 
 class NumbersOut(Schema):
+    model_config = ConfigDict(json_schema_extra=examples({"orders": ["RV20250601000123", "RV20250601000124"]}))
+
     orders: list[str]
 
 
@@ -493,6 +529,8 @@ class RegisteredOut(Schema):
 
 
 class PickupCodeOut(Schema):
+    model_config = ConfigDict(json_schema_extra=examples({"orders": ["RV20250601000123"], "pickup_code": "73915026"}))
+
     orders: list[str] = Field(description="every order of the registration still awaiting pickup: all take the new code")
     pickup_code: str = Field(description="shown once; the old code no longer works")
 
@@ -504,4 +542,8 @@ class CreatedOrderOut(Schema):
 
 
 class CreatedOut(Schema):
+    model_config = ConfigDict(json_schema_extra=examples(
+        {"orders": [{"external_ref": "SHOP1-RMA-0001", "number": "RV20250601000123", "created": True}]}
+    ))
+
     orders: list[CreatedOrderOut]
