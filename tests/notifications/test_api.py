@@ -74,3 +74,9 @@ def test_marking_nothing_is_refused(api, world, told):
 def test_ids_and_all_take_only_their_own_types(api, world, told, body):
     assert_error(api(world.merchant1).post("/notifications/read", body), 400, "invalid")
     assert Notification.objects.filter(read_at__isnull=False).count() == 0
+
+
+@pytest.mark.parametrize("ids", [[-1], [0], [2**63], [-(10**24)]])
+def test_an_id_out_of_range_is_a_field_error_not_a_server_error(api, world, ids):
+    response = api(world.merchant1).post("/notifications/read", {"ids": ids})
+    assert response.status_code == 400 and response.json()["code"] == "invalid"

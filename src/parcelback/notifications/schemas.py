@@ -1,5 +1,6 @@
 """The inbox's API shapes: what a notification looks like, and what marking read takes."""
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
@@ -42,7 +43,8 @@ class NotificationQuery(Schema):
 class ReadIn(Schema):
     model_config = ConfigDict(json_schema_extra=examples({"ids": [902, 875]}, {"all": True}))
 
-    ids: list[StrictInt] = Field(default_factory=list, max_length=MAX_IDS)
+    # Ids are positive 64-bit integers (a larger number is a field error, never a database overflow).
+    ids: list[Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]] = Field(default_factory=list, max_length=MAX_IDS)
     all: StrictBool = False
 
 
