@@ -8,7 +8,6 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
