@@ -56,9 +56,8 @@ def fan_out_notifications(*, limit: int = 500, now: datetime | None = None) -> i
     cursor are written in one transaction and (message, recipient) is unique."""
     now = now or timezone.now()
     with transaction.atomic():
-        cursor = NotificationCursor.objects.select_for_update().filter(pk=1).first()
-        if cursor is None:
-            cursor, _ = NotificationCursor.objects.get_or_create(pk=1)
+        # Locked even when two workers create the row at once: the loser's get after its failed insert locks too.
+        cursor, _ = NotificationCursor.objects.select_for_update().get_or_create(pk=1)
         messages = list(
             OutboxMessage.objects.filter(pk__gt=cursor.last_message_id).defer("payload").order_by("id")[:limit]
         )
@@ -66,6 +65,7 @@ def fan_out_notifications(*, limit: int = 500, now: datetime | None = None) -> i
             return 0
         people = recipients_by_organisation({m.shop_id for m in messages} | {m.provider_id for m in messages})
         rows = [n for m in messages for n in notifications_of(m, people)]
+        rows.sort(key=lambda n: (n.message_id, n.recipient_id))  # one insert order for every writer: no deadlock
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         settled = 0
         for message in messages:  # the cursor passes the oldest run of settled messages only
