@@ -1,18 +1,21 @@
-"""Local calendar days, weeks and months of moment columns, grouped in SQL on both databases. PostgreSQL converts
-time zones itself; on SQLite Django's conversion is a Python function called for every row (seconds at 100k rows),
-so the zone's UTC offsets over the range are applied in SQL, one piece per daylight-saving period."""
+"""Local calendar days, weeks and months of moment columns, grouped in SQL on both databases. The zone's UTC offsets
+over the range are applied in SQL, one piece per daylight-saving period: on SQLite Django's conversion is a Python
+function called for every row (seconds at 100k rows), and PostgreSQL's own (AT TIME ZONE) costs three times a
+shift and a date_bin. PostgreSQL converts months itself."""
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Case, CharField, F, Func, Value, When
+from django.db.models import Case, CharField, DateField, F, Func, Value, When
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
 TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 # SQLite date() modifiers from a local day to the first day of its bucket (weeks start on Monday).
 START_OF = {"day": [], "week": ["weekday 0", "-6 days"], "month": ["start of month"]}
+# PostgreSQL bins days and weeks (in days) from a Monday midnight; months are truncated in the zone.
+DAYS, MONDAY = {"day": 1, "week": 7}, "TIMESTAMPTZ '2000-01-03 00:00:00+00'"
 
 
 def offsets(since: datetime, until: datetime) -> list[tuple[datetime | None, int]]:
@@ -48,12 +51,17 @@ def local_bucket(kind: str, column: str, since: datetime | None = None):
     """The first local day of the day, week or month a moment column falls in (for moments from `since` on: by
     default any since 2000, the filters' first year)."""
     since = since or datetime(2000, 1, 1, tzinfo=timezone.get_current_timezone())
-    if connection.vendor != "sqlite":
+    if connection.vendor == "sqlite":
+        def shifted(minutes: int):
+            modifiers = [Value(f"{minutes:+d} minutes"), *(Value(m) for m in START_OF[kind])]
+            return Func(F(column), *modifiers, function="date", output_field=CharField())
+    elif kind in DAYS and connection.pg_version >= 140000:
+        # date_bin of the moment shifted to local time costs a third of a per-row zone conversion (AT TIME ZONE).
+        def shifted(minutes: int):
+            binned = f"date_bin(INTERVAL '{DAYS[kind]} days', %(expressions)s + INTERVAL '{minutes:d} minutes', {MONDAY})"
+            return Func(F(column), template=f"({binned})::date", output_field=DateField())
+    else:
         return TRUNC[kind](column, tzinfo=timezone.get_current_timezone())
-
-    def shifted(minutes: int):
-        modifiers = [Value(f"{minutes:+d} minutes"), *(Value(m) for m in START_OF[kind])]
-        return Func(F(column), *modifiers, function="date", output_field=CharField())
 
     *changes, (_end, last) = offsets(since, timezone.now() + timedelta(days=1))
     if not changes:

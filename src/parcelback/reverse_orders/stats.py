@@ -38,13 +38,16 @@ def counts(*, filterset: ReverseOrderFilter, group_by: str, now: datetime | None
         found = dict(orders.values_list("warehouse_id").annotate(n=Count("*")).values_list("warehouse_id", "n"))
         named = Warehouse.objects.filter(pk__in=list(found)).order_by("code").values_list("pk", "code", "name")
         buckets = [_bucket(code, name, found[pk]) for pk, code, name in named]
-    elif group_by == "aging":
-        now = now or timezone.now()
+    elif group_by == "aging":  # only orders awaiting instruction fall in a deadline bucket: grouped apart, the
+        now = now or timezone.now()  # rest counted (scanning every order with the CASE took twice as long)
         bucket = Case(
             *[When(aging_condition(key, now), then=Value(key)) for key, _label in AGING if key != "none"],
             default=Value("none"), output_field=CharField(),
         )
-        found = dict(orders.annotate(bucket=bucket).values_list("bucket").annotate(n=Count("*")).values_list("bucket", "n"))
+        waiting = orders.filter(status=Status.AWAITING_INSTRUCTION).annotate(bucket=bucket)
+        found = dict(waiting.values_list("bucket").annotate(n=Count("*")).values_list("bucket", "n"))
+        found.pop("none", None)
+        found["none"] = orders.count() - sum(found.values())
         buckets = [_bucket(key, label, found.get(key, 0)) for key, label in AGING]
     else:  # week: the ISO week of the time the filters use (创建时间 unless another 时间 is chosen), local time
         week = local_bucket("week", filterset.time_column)
