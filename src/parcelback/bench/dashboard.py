@@ -18,6 +18,7 @@ from .measure import QueryCounter, Recorder, median, p95
 from .report import commit, database, machine, replace_section
 
 PAGE_TARGET, STATS_TARGET = 0.300, 0.100  # p95, seconds (issue 14)
+STATS = "/api/v1/reverse-orders/stats"
 
 
 def timed(call, repeat: int) -> tuple[list[float], int]:
@@ -82,28 +83,33 @@ def run(*, repeat: int, out, output: str | None = None) -> None:
     _token, secret = ApiToken.issue(user=merchant, name="bench dashboard")
     api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {secret}")
     for group in GROUPS:
-        times, queries = timed(get_ok(api, "/api/v1/reverse-orders/stats", {"group_by": group}), repeat)
+        times, queries = timed(get_ok(api, STATS, {"group_by": group}), repeat)
         rows.append((f"stats API, group_by={group}", times, queries, STATS_TARGET))
     console = Client(HTTP_HOST="127.0.0.1")
     console.force_login(merchant)
     with override_settings(PARCELBACK_DASHBOARD_FRESH_SECONDS=0):
         plans = slowest_plans(console, "/dashboard/", {"days": 365}, 3)
+    stats_plans = [plan for group in ("week", "aging") for plan in slowest_plans(api, STATS, {"group_by": group}, 1)]
     for name, times, queries, target in rows:
         verdict = "" if target is None else "met" if p95(times) <= target else "MISSED"
         out.write(f"{name:<56} p50 {median(times) * 1000:7.1f} ms  p95 {p95(times) * 1000:7.1f} ms  {queries:>3} queries  {verdict}\n")
     if output:
-        write_report(Path(output), rows, plans, shop_orders, provider_orders, repeat)
+        write_report(Path(output), rows, plans, stats_plans, shop_orders, provider_orders, repeat)
 
 
-def write_report(path: Path, rows, plans, shop_orders: int, provider_orders: int, repeat: int) -> None:
+def plans_text(plans) -> list[str]:
+    text = []
+    for seconds, sql, plan in plans:
+        text += [f"{seconds * 1000:.1f} ms:", "", "```sql", sql, "```", "", "```", plan, "```", ""]
+    return text
+
+
+def write_report(path: Path, rows, plans, stats_plans, shop_orders: int, provider_orders: int, repeat: int) -> None:
     total = ReverseOrder.objects.count()
     table = ["| path | p50 ms | p95 ms | queries | target (p95) |", "|---|---|---|---|---|"]
     for name, times, queries, target in rows:
         verdict = "—" if target is None else f"{target * 1000:.0f} ms: " + ("met" if p95(times) <= target else "**missed**")
         table.append(f"| {name} | {median(times) * 1000:.1f} | {p95(times) * 1000:.1f} | {queries} | {verdict} |")
-    plan_text = []
-    for seconds, sql, plan in plans:
-        plan_text += [f"{seconds * 1000:.1f} ms:", "", "```sql", sql, "```", "", "```", plan, "```", ""]
     vendor = database().split()[0].lower()
     body = "\n".join([
         f"## Dashboard and stats API ({database()})",
@@ -122,7 +128,12 @@ def write_report(path: Path, rows, plans, shop_orders: int, provider_orders: int
         "",
         "<details><summary>Plans of the merchant page's three slowest statements (365 days)</summary>",
         "",
-        *plan_text,
+        *plans_text(plans),
+        "</details>",
+        "",
+        "<details><summary>Plans of the stats API's week and aging counts</summary>",
+        "",
+        *plans_text(stats_plans),
         "</details>",
     ])
     text = path.read_text() if path.exists() else ""
