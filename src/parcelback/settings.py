@@ -255,6 +255,9 @@ PARCELBACK_INSTRUCTION_IMPORT_INLINE_ROWS = int(os.environ.get("PARCELBACK_INSTR
 # API requests one token may make per period (counted in the shared cache, across all server processes),
 # answered 429 with Retry-After beyond it.
 PARCELBACK_API_RATE = os.environ.get("PARCELBACK_API_RATE", "1200/min")
+# Seconds each server process remembers who a working API token acts as (accounts.tokens): a revoked token, a
+# deactivated person or a changed role takes effect in every process within this time; 0 looks up every request.
+PARCELBACK_TOKEN_CACHE_SECONDS = float(os.environ.get("PARCELBACK_TOKEN_CACHE_SECONDS", "5"))
 # Whether webhooks may go to private, loopback, link-local and other non-public addresses: off, so no endpoint can
 # make the worker call the internal network; `make run` turns it on for its local demo receiver on 127.0.0.1
 # (`parcelback check --deploy` warns while it is on).

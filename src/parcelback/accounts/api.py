@@ -1,12 +1,9 @@
 """Who calls the API: a Bearer token resolves to its user's Actor (role and organisation), once per request."""
-from datetime import timedelta
-
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer
 
-from .actors import ANONYMOUS, Actor, actor_for
-from .models import ApiToken
+from .actors import ANONYMOUS, Actor
+from .tokens import actor_for_secret
 
 
 def token_actor(request: HttpRequest) -> Actor:
@@ -14,19 +11,7 @@ def token_actor(request: HttpRequest) -> Actor:
     scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return ANONYMOUS
-    token = (
-        ApiToken.objects.select_related("user__membership__organisation")
-        .filter(key_hash=ApiToken.hash(secret.strip()), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return ANONYMOUS
-    now = timezone.now()
-    # Touch last_used_at at most once a minute: reads should not each cost a write.
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    actor = actor_for(token.user)
-    return actor if actor.role is not None else ANONYMOUS
+    return actor_for_secret(secret.strip())
 
 
 class BearerToken(HttpBearer):

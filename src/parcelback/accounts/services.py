@@ -6,6 +6,7 @@ from parcelback.core.errors import Code, Refused
 
 from .actors import Actor
 from .models import ApiToken, Role, Warehouse
+from .tokens import forget
 
 WAREHOUSE_DETAILS = ("address", "opening_hours", "contact_phone")
 
@@ -18,13 +19,14 @@ def issue_token(*, actor: Actor, name: str = "") -> tuple[ApiToken, str]:
 
 
 def revoke_token(*, actor: Actor, token_id: int) -> ApiToken:
-    """Stop a token from working at once (a leaked or retired integration); revoking twice changes nothing."""
+    """Stop a token from working (a leaked or retired integration); revoking twice changes nothing."""
     token = ApiToken.objects.filter(user_id=actor.user_id, pk=token_id).first()
     if token is None:
         raise Refused(Code.NOT_FOUND, field="token")
     if token.revoked_at is None:
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         token.refresh_from_db(fields=["revoked_at"])
+    forget(token.key_hash)  # at once here; other server processes within PARCELBACK_TOKEN_CACHE_SECONDS
     return token
 
 

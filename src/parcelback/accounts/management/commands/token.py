@@ -1,10 +1,12 @@
 """`parcelback token create USERNAME` prints a new API token once; `list` and `revoke` manage them."""
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from parcelback.accounts.actors import actor_for
 from parcelback.accounts.models import ApiToken
+from parcelback.accounts.tokens import forget
 
 
 class Command(BaseCommand):
@@ -49,5 +51,8 @@ class Command(BaseCommand):
         count = match.count()
         if count != 1:
             raise CommandError("No active token matches." if count == 0 else "Several tokens share that prefix; give the whole token.")
+        key_hash = match.values_list("key_hash", flat=True).get()
         match.update(revoked_at=timezone.now())
-        self.stdout.write("Token revoked.")
+        forget(key_hash)
+        seconds = settings.PARCELBACK_TOKEN_CACHE_SECONDS
+        self.stdout.write(f"Token revoked; running servers refuse it within {seconds:g} s." if seconds else "Token revoked.")
