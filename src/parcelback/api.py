@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from parcelback.accounts.api import BearerToken
-from parcelback.core.api import API_MESSAGES, ApiCode, ApiError, PerTokenThrottle, api_error, error_body
+from parcelback.core.api import API_MESSAGES, JSON, ApiCode, ApiError, PerTokenThrottle, api_error, error_body
 from parcelback.core.errors import HTTP_STATUS, MESSAGES, Code, Refused
 from parcelback.core.text import is_blank
 from parcelback.contacts.api import router as contacts_router
@@ -58,6 +58,7 @@ api = ParcelbackAPI(
     description=DESCRIPTION.replace("CODES", _codes_table()),
     auth=BearerToken(),
     throttle=[PerTokenThrottle()],
+    renderer=JSON,
     urls_namespace="api-v1",
 )
 api.add_router("", orders_router)

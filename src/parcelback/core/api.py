@@ -7,12 +7,14 @@ import time
 from enum import StrEnum
 from typing import Annotated, Literal
 
+import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from ninja.renderers import JSONRenderer
+from ninja.renderers import BaseRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.throttling import SimpleRateThrottle
 from pydantic import ConfigDict, Field, GetPydanticSchema
 
@@ -186,7 +188,21 @@ class PerTokenThrottle(SimpleRateThrottle):
 # --- rendering --------------------------------------------------------------------------------------
 
 
-JSON = JSONRenderer()  # ninja's default renderer, the one the API answers with
+class OrjsonRenderer(BaseRenderer):
+    """The API's JSON written by orjson (the standard library's encoder was a fifth of a list call's time), with
+    the values ninja's own renderer gives: times, decimals and lazy texts through its encoder (times with
+    milliseconds, UTC as `Z`); text as UTF-8 rather than \\u escapes."""
+
+    media_type = "application/json"
+    charset = "utf-8"
+    OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+    encode_other = staticmethod(NinjaJSONEncoder().default)
+
+    def render(self, request, data, *, response_status):
+        return orjson.dumps(data, default=self.encode_other, option=self.OPTIONS)
+
+
+JSON = OrjsonRenderer()  # the renderer the API answers with
 
 
 def rendered(body) -> HttpResponse:
