@@ -31,8 +31,9 @@ def decode_cursor(cursor: str, ordering: tuple[str, str]) -> tuple[datetime, int
     return value, pk
 
 
-def keyset_page(queryset, ordering: tuple[str, str], *, limit: int, cursor: str | None):
-    """The rows after `cursor` in `ordering` (a column then the primary key, same direction) and the next cursor."""
+def keyset_page(queryset, ordering: tuple[str, str], *, limit: int, cursor: str | None, fetch=list):
+    """The rows after `cursor` in `ordering` (a column then the primary key, same direction) and the next cursor;
+    `fetch` reads the sliced queryset into rows that have the column and `pk` as attributes."""
     if cursor:
         value, pk = decode_cursor(cursor, ordering)
         column = ordering[0].lstrip("-")
@@ -41,7 +42,7 @@ def keyset_page(queryset, ordering: tuple[str, str], *, limit: int, cursor: str 
         # its index scan at the cursor instead of filtering every row before it.
         bound = f"{column}__{op[0]}te"
         queryset = queryset.filter(Q(**{bound: value}), Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"pk__{op}": pk}))
-    rows = list(queryset[: limit + 1])
+    rows = fetch(queryset[: limit + 1])
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]

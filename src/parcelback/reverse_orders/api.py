@@ -70,7 +70,7 @@ def refuses_action(action: states.Action, *more: Code, batch: bool = False):
 # --- rendering ----------------------------------------------------------------------------------------
 
 
-def _order(order: ReverseOrder, actor: Actor) -> dict:
+def _order(order: "ReverseOrder | selectors.ListedOrder", actor: Actor) -> dict:
     actions = [str(a) for a in states.available_actions(order, actor.role)]
     return order_data(order, iso_times=False) | {"available_actions": actions}
 
@@ -171,7 +171,9 @@ def _filtered(request):
 def list_orders(request, query: Query[ListQuery]):
     """Every filter of the console's list page; keyset pagination with `limit` and `cursor`."""
     filterset = _filtered(request)
-    orders, next_cursor = keyset_page(filterset.qs, filterset.ordering_fields, limit=query.limit, cursor=query.cursor)
+    orders, next_cursor = keyset_page(
+        filterset.qs, filterset.ordering_fields, limit=query.limit, cursor=query.cursor, fetch=selectors.listed
+    )
     return rendered({"results": [_order(o, request.auth) for o in orders], "next_cursor": next_cursor})
 
 

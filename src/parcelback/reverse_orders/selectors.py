@@ -1,4 +1,5 @@
 """Every read of reverse orders, each starting from `visible_to(actor)`: out of scope is simply not there."""
+from collections import namedtuple
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -30,6 +31,50 @@ LIST_RELATED = ("shop", "warehouse", "owner")
 
 def visible_orders(actor: Actor):
     return ReverseOrder.objects.visible_to(actor)
+
+
+# --- the API's list as plain values -----------------------------------------------------------------
+# Building model instances for a page (and prefetching lines into them) was a third of a list call's time through
+# the server; the API's list reads its columns as values and its lines as tuples instead.
+Line = namedtuple("Line", "product_id product_name goods_id goods_name quantity")
+Party = namedtuple("Party", "code name")
+Owner = namedtuple("Owner", "external_id name")
+PLAIN = (
+    "id", "number", "external_ref", "sales_return_no", "order_no", "reverse_type", "status", "exception_state",
+    "pickup_method", "business_mode", "inbound_tracking_number", "arrived_at", "instruction_deadline",
+    "created_at", "updated_at",
+)
+RELATED = ("shop__code", "shop__name", "warehouse__code", "warehouse__name", "owner__external_id", "owner__name")
+
+
+class ListedOrder:
+    """An order of the API's list as plain values, with the attributes `order_data`, the state table and the
+    keyset cursor read of a model instance."""
+
+    __slots__ = (*PLAIN, "shop", "warehouse", "owner", "line_items")
+    days_left = ReverseOrder.days_left
+
+    def __init__(self, row: tuple, line_items: list):
+        for name, value in zip(PLAIN, row):
+            setattr(self, name, value)
+        shop_code, shop_name, warehouse_code, warehouse_name, owner_id, owner_name = row[len(PLAIN):]
+        self.shop, self.warehouse = Party(shop_code, shop_name), Party(warehouse_code, warehouse_name)
+        self.owner, self.line_items = Owner(owner_id, owner_name), line_items
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+def listed(queryset) -> list[ListedOrder]:
+    """The rows of a list queryset (sliced to a page) as `ListedOrder`s, their lines from one more query."""
+    rows = list(queryset.prefetch_related(None).values_list(*PLAIN, *RELATED))
+    lines: dict[int, list[Line]] = {row[0]: [] for row in rows}
+    if rows:
+        found = OrderLine.objects.filter(order_id__in=list(lines)).order_by("id")
+        for order_id, *line in found.values_list("order_id", *Line._fields):
+            lines[order_id].append(Line._make(line))
+    return [ListedOrder(row, lines[row[0]]) for row in rows]
 
 
 def order_list(*, actor: Actor, params) -> ReverseOrderFilter:
