@@ -18,4 +18,5 @@ def test_the_dashboard_benchmark_reports_every_path_with_plans(tmp_path):
     assert len(printed) == 12 + len(GROUPS) and all("queries" in line for line in printed)
     text = report.read_text()
     assert "<!-- bench:dashboard-" in text and "| dashboard page, provider, 365 days, kept snapshot |" in text
-    assert text.count("```sql") == 3
+    assert text.count("```sql") == 3 + 2  # the page's three slowest statements, the stats API's week and aging
+    assert "Plans of the stats API's week and aging counts" in text
