@@ -125,16 +125,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds the API rate limit's counters, so every server process must share it: the database by default
-# (table created by core's migrations; `incr` made atomic in core.limits), Redis when REDIS_URL is set.
+# The cache every server process shares (dashboard snapshots, the API rate limit's counters when REDIS_URL is set):
+# the database by default (table created by core's migrations), Redis when REDIS_URL is set. Without Redis the
+# rate limit counts in its own table, one statement a call (core.limits.count_in_window).
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
 else:
     CACHES = {
         "default": {
-            "BACKEND": "parcelback.core.limits.DatabaseCache",
-            "LOCATION": "parcelback_cache",  # core.limits.CACHE_TABLE
-            "OPTIONS": {"MAX_ENTRIES": 100_000},  # counters are culled when the table grows past this
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "parcelback_cache",  # created by core's migration 0003
+            "OPTIONS": {"MAX_ENTRIES": 100_000},  # entries are culled when the table grows past this
         }
     }
 

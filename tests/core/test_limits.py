@@ -1,18 +1,19 @@
-"""The API rate limit holds across server processes: counted in the shared cache (the database, or Redis when
-REDIS_URL is set), never in one process's memory."""
+"""The API rate limit holds across server processes: counted in the database (a row per user, one statement a
+call) or in Redis when REDIS_URL is set, never in one process's memory."""
 import multiprocessing
 import os
 import uuid
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import connections
 from django.test import override_settings
 
 from parcelback.core import api as core_api
 from parcelback.core.api import PerTokenThrottle
 from parcelback.core.limits import count_in_window
+from parcelback.core.models import RateCounter
 
 PROCESSES, ATTEMPTS, RATE = 4, 15, 20
 FROZEN = 1_800_000_030.0  # mid-window, whatever the period: no test straddles two windows
@@ -46,10 +47,10 @@ def allowed_across_processes(monkeypatch, settings) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_rate_limit_counts_across_processes_in_the_database_cache(monkeypatch, settings):
-    assert settings.CACHES["default"]["BACKEND"] == "parcelback.core.limits.DatabaseCache"
+def test_the_rate_limit_counts_across_processes_in_the_database(monkeypatch, settings):
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert allowed_across_processes(monkeypatch, settings) == RATE
-    cache.clear()
+    assert RateCounter.objects.filter(key__startswith="pb-throttle-").count() == 1
 
 
 def redis_url() -> str | None:
@@ -81,15 +82,17 @@ def test_the_rate_limit_counts_across_processes_in_redis(monkeypatch, settings):
         caches["default"]._cache.get_client().delete(*keys)
 
 
-def test_a_counter_starts_at_one_and_counts_up(db):
+def test_a_counter_starts_at_one_counts_up_and_starts_again_in_the_next_window(db):
     key = f"pb-test-{uuid.uuid4().hex}"
-    assert [count_in_window(cache, key, timeout=60) for _ in range(3)] == [1, 2, 3]
+    assert [count_in_window(key, 100, 60) for _ in range(3)] == [1, 2, 3]
+    assert [count_in_window(key, 101, 60) for _ in range(2)] == [1, 2]
+    assert count_in_window(key, 100, 60) == 3  # a late request of the last window counts in the current one
+    assert RateCounter.objects.filter(key=key).values_list("slot", "hits").get() == (101, 3)
 
 
-def test_an_expired_counter_starts_again(db):
-    key = f"pb-test-{uuid.uuid4().hex}"
-    cache.set(key, 7, timeout=-1)  # already expired
-    assert count_in_window(cache, key, timeout=60) == 1
+def test_one_statement_a_call(db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        count_in_window(f"pb-test-{uuid.uuid4().hex}", 1, 60)
 
 
 def test_over_the_limit_answers_429_with_retry_after_until_the_window_ends(api, world, settings, monkeypatch):

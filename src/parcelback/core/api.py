@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 
 import orjson
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
@@ -159,8 +158,8 @@ def api_error(code: ApiCode) -> tuple[int, dict]:
 
 
 class PerTokenThrottle(SimpleRateThrottle):
-    """A fixed window per API user, counted in the shared cache (the database or Redis), so every server process
-    draws on one budget. ninja's own throttle reads a history list and writes it back: across processes both
+    """A fixed window per API user, counted where every server process sees it (Redis, or a table of the database:
+    `core.limits.count_in_window`), so they all draw on one budget. ninja's own throttle reads a history list and writes it back: across processes both
     writers win, and a user got nearly three times the rate from three workers."""
 
     scope = "token"
@@ -176,7 +175,7 @@ class PerTokenThrottle(SimpleRateThrottle):
         limit, period = self.parse_rate(settings.PARCELBACK_API_RATE)  # settings may change
         now = time.time()
         window = int(now // period)
-        count = count_in_window(cache, f"pb-throttle-{actor.user_id}-{period}-{window}", timeout=period + 1)
+        count = count_in_window(f"pb-throttle-{actor.user_id}-{period}", window, period)
         self._retry_after.seconds = (window + 1) * period - now
         return count <= limit
 

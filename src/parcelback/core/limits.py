@@ -1,52 +1,38 @@
 """What the limits (the API rate, the login lockout) need to hold across every server process: a shared counter
 that two processes cannot both read before either writes, and the client's real address behind trusted proxies."""
-import base64
 import ipaddress
-import pickle
 
 from django.conf import settings
-from django.core.cache.backends import db
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connections, router
-from django.utils import timezone
 
-CACHE_TABLE = "parcelback_cache"
-
-
-class DatabaseCache(db.DatabaseCache):
-    """Django's database cache, whose `incr` is a read then a write (two processes both read 5 and both write 6).
-    Here the write is a compare-and-swap: it lands only if the value is still the one read, else it reads again.
-    Single statements, no transaction of its own: safe inside a caller's transaction and on both databases."""
-
-    ATTEMPTS = 50
-
-    def incr(self, key, delta=1, version=None):
-        key = self.make_and_validate_key(key, version=version)
-        connection = connections[router.db_for_write(self.cache_model_class)]
-        name = connection.ops.quote_name
-        table, value_column, key_column = name(self._table), name("value"), name("cache_key")
-        now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
-        with connection.cursor() as cursor:
-            for _attempt in range(self.ATTEMPTS):
-                cursor.execute(
-                    f"SELECT {value_column} FROM {table} WHERE {key_column} = %s AND {name('expires')} >= %s", [key, now]
-                )
-                row = cursor.fetchone()
-                if row is None:
-                    raise ValueError(f"Key '{key}' not found")
-                value = pickle.loads(base64.b64decode(row[0].encode())) + delta
-                encoded = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
-                cursor.execute(
-                    f"UPDATE {table} SET {value_column} = %s WHERE {key_column} = %s AND {value_column} = %s",
-                    [encoded, key, row[0]],
-                )
-                if cursor.rowcount == 1:
-                    return value
-        raise ValueError(f"Key '{key}' kept changing")  # counted as a fresh window by the caller: never a 500
+from .models import RateCounter
 
 
-def count_in_window(cache, key: str, timeout: int) -> int:
-    """Add one to the counter `key` (created with `timeout` seconds to live) and answer its new value, atomically
-    across processes on Redis and on the database cache above."""
+def count_in_window(key: str, slot: int, period: int) -> int:
+    """Add one to the counter `key` for window number `slot` (of `period` seconds) and answer its count, atomically
+    across processes in one round trip: INCR on Redis (a key per window, expiring with it); on the database one
+    INSERT … ON CONFLICT … RETURNING that starts the count again when a later window begins (a late request of an
+    earlier window counts in the current one)."""
+    if isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache):
+        return _count_in_redis(f"{key}-{slot}", timeout=period + 1)
+    connection = connections[router.db_for_write(RateCounter)]
+    name = connection.ops.quote_name
+    table, k, s, h = name(RateCounter._meta.db_table), name("key"), name("slot"), name("hits")
+    later = f"excluded.{s} > {table}.{s}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({k}, {s}, {h}) VALUES (%s, %s, 1) ON CONFLICT ({k}) DO UPDATE SET"
+            f" {h} = CASE WHEN {later} THEN 1 ELSE {table}.{h} + 1 END,"
+            f" {s} = CASE WHEN {later} THEN excluded.{s} ELSE {table}.{s} END RETURNING {h}",
+            [key, slot],
+        )
+        return cursor.fetchone()[0]
+
+
+def _count_in_redis(key: str, timeout: int) -> int:
+    cache = caches[DEFAULT_CACHE_ALIAS]
     try:
         return cache.incr(key)
     except ValueError:  # the window's first request (or its counter just expired)
@@ -54,7 +40,7 @@ def count_in_window(cache, key: str, timeout: int) -> int:
             return 1
         try:
             return cache.incr(key)  # another process created it in between
-        except ValueError:  # and it expired again, or kept changing: count this request as the window's first
+        except ValueError:  # and it expired again: count this request as the window's first
             return 1
 
 

@@ -24,3 +24,15 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.route} {self.key}"
+
+
+class RateCounter(models.Model):
+    """A rate limit's count for one key (an API user and period) in its current window, when no Redis is set:
+    one row per key, counted and reset by a single statement (core.limits.count_in_window)."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    slot = models.BigIntegerField()  # which window: seconds since the epoch // the period
+    hits = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.slot}: {self.hits}"
