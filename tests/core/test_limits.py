@@ -101,3 +101,11 @@ def test_over_the_limit_answers_429_with_retry_after_until_the_window_ends(api, 
     client = api(world.merchant1)
     assert [client.get("/reverse-orders").status_code for _ in range(3)] == [200, 200, 429]
     assert client.get("/reverse-orders")["Retry-After"] == "15"
+
+
+def test_on_postgresql_the_counters_skip_the_write_ahead_log(db):
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("an UNLOGGED table is PostgreSQL's")
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = 'core_ratecounter'")
+        assert cursor.fetchone() == ("u",)

@@ -41,7 +41,9 @@ def commit(report: Path) -> str:
 
     try:
         sha = git("rev-parse", "--short", "HEAD")
-        changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", f":(exclude){report.resolve()}")
+        inside = report.resolve().is_relative_to(Path(git("rev-parse", "--show-toplevel")))
+        excluded = [f":(exclude){report.resolve()}"] if inside else []  # git refuses a path outside the repository
+        changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", *excluded)
         return sha + (" (with uncommitted changes)" if changed else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"

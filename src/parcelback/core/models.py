@@ -28,7 +28,8 @@ class IdempotencyKey(models.Model):
 
 class RateCounter(models.Model):
     """A rate limit's count for one key (an API user and period) in its current window, when no Redis is set:
-    one row per key, counted and reset by a single statement (core.limits.count_in_window)."""
+    one row per key, counted and reset by a single statement (core.limits.count_in_window). UNLOGGED on
+    PostgreSQL (migration 0005): a write per API call without a flush of the write-ahead log."""
 
     key = models.CharField(max_length=200, primary_key=True)
     slot = models.BigIntegerField()  # which window: seconds since the epoch // the period
