@@ -3,6 +3,7 @@ in runs, and looking the token up (three joined tables) was a seventh of a list 
 deactivated person or a changed role is honoured at once in the process that changed it and within
 PARCELBACK_TOKEN_CACHE_SECONDS (default 5) in every other; only tokens that work are remembered."""
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,11 +16,12 @@ KEEP_AT_MOST = 10_000  # tokens remembered per process; past it the memory start
 TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often: reads should not each cost a write
 
 
+@dataclass(slots=True)
 class Known:
-    __slots__ = ("until", "actor", "token_id", "last_used_at")
-
-    def __init__(self, until: float, actor: Actor, token_id: int, last_used_at: datetime | None):
-        self.until, self.actor, self.token_id, self.last_used_at = until, actor, token_id, last_used_at
+    until: float  # time.monotonic() past which the token is looked up again
+    actor: Actor
+    token_id: int
+    last_used_at: datetime | None
 
 
 _known: dict[str, Known] = {}
@@ -66,10 +68,6 @@ def forget(key_hash: str) -> None:
     _known.pop(key_hash, None)
 
 
-def forget_all() -> None:
-    _known.clear()
-
-
 def forget_on_change(sender, **kwargs) -> None:
     """A saved or deleted person, membership, organisation or token (the admin's edits): start afresh here."""
-    forget_all()
+    _known.clear()
