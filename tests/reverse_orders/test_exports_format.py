@@ -63,8 +63,3 @@ def test_csv_carries_registration_execution_exception_and_days(client, world, ex
     assert rows[overdue.number]["最新异常类型"] == "包裹破损"
     assert rows[overdue.number]["最新异常描述"] == "外箱破损,内件受潮"
     assert rows[overdue.number]["异常情况"] == "异常待处理"
-
-
-@pytest.mark.parametrize(("days", "text"), [(None, ""), (-1, "已超期 1 天"), (0, "今天截止"), (5, "剩 5 天")])
-def test_days_in_the_lists_words(days, text):
-    assert exports.days_text(days) == text

@@ -9,10 +9,10 @@ from django.db.models import Prefetch
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from parcelback.core.text import invisible
 
+from .cells import days_text
 from .models import (
     BusinessMode,
     ExceptionState,
@@ -52,17 +52,6 @@ def headers() -> list[str]:
 def _local(value):
     """A moment as the user's wall-clock time, naive (an Excel date has no zone)."""
     return timezone.localtime(value).replace(tzinfo=None) if value else None
-
-
-def days_text(days: int | None) -> str:
-    """处理截止 as the list says it (reverse_orders/_days.html): overdue, due today, or days left."""
-    if days is None:
-        return ""
-    if days < 0:
-        return ngettext("已超期 %(days)s 天", "已超期 %(days)s 天", -days) % {"days": -days}
-    if days == 0:
-        return _("今天截止")
-    return ngettext("剩 %(days)s 天", "剩 %(days)s 天", days) % {"days": days}
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -13,6 +13,7 @@ from parcelback.core.errors import Code, Refused
 
 from .filters import TABS, ReverseOrderFilter, split_numbers
 from .models import (
+    BusinessMode,
     Event,
     ExceptionComment,
     ExceptionState,
@@ -21,6 +22,7 @@ from .models import (
     OrderLine,
     PickupMethod,
     ReverseOrder,
+    ReverseType,
     SavedView,
     Status,
 )
@@ -47,12 +49,23 @@ PLAIN = (
 RELATED = ("shop__code", "shop__name", "warehouse__code", "warehouse__name", "owner__external_id", "owner__name")
 
 
+def display(field: str, choices):
+    """`get_<field>_display` for plain rows: the choice's label, None where the column is."""
+    labels = dict(choices)
+    return lambda row: labels.get(getattr(row, field))
+
+
 class ListedOrder:
-    """An order of the API's list as plain values, with the attributes `order_data`, the state table and the
-    keyset cursor read of a model instance."""
+    """An order of a list page as plain values, with the attributes `order_data`, the list's rows, the state table
+    and the keyset cursor read of a model instance."""
 
     __slots__ = (*PLAIN, "shop", "warehouse", "owner", "line_items")
     days_left = ReverseOrder.days_left
+    get_status_display = display("status", Status.choices)
+    get_reverse_type_display = display("reverse_type", ReverseType.choices)
+    get_exception_state_display = display("exception_state", ExceptionState.choices)
+    get_pickup_method_display = display("pickup_method", PickupMethod.choices)
+    get_business_mode_display = display("business_mode", BusinessMode.choices)
 
     def __init__(self, row: tuple, line_items: list):
         for name, value in zip(PLAIN, row):

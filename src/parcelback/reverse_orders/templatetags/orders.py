@@ -1,12 +1,20 @@
-"""Template filters for the order tables, where every cell is rendered 50 to 100 times a page."""
+"""Template filters for the order tables, where every cell is rendered 50 to 200 times a page: see `cells`."""
 from django import template
-from django.utils import timezone
+
+from .. import cells
 
 register = template.Library()
+register.filter("month_day_time", cells.month_day_time)
+register.filter("status_tag", cells.status_html)
+register.filter("exception_tag", cells.exception_html)
 
 
 @register.filter
-def month_day_time(value) -> str:
-    """"11-26 08:30" in the user's time zone, as `|date:"m-d H:i"` writes it. Django's date filter parses its
-    format on every call (~20 µs a cell); strftime does the same in ~2 µs."""
-    return timezone.localtime(value).strftime("%m-%d %H:%M") if value else ""
+def deadline_cell(order) -> str:
+    """处理截止 of an order whose `days` the view has set."""
+    return cells.days_html(order.days)
+
+
+@register.filter
+def goods_cell(order) -> str:
+    return cells.goods_html(order.line_items)

@@ -16,12 +16,11 @@ from parcelback.accounts import selectors as account_selectors
 from parcelback.core.console import page, pager
 from parcelback.core.errors import Refused
 
-from .. import exports, selectors, services, states
+from .. import cells, exports, selectors, services
 from ..filters import AGING, EXCEPTION_AGE, TABS, TYPE_FILTER_CHOICES
 from ..models import BusinessMode, ExceptionState, OrderException, PickupMethod, Status
-from . import Action, may, saved_views, with_days
+from . import Action, may, saved_views
 
-ROW_ACTIONS = (Action.REGISTER_PICKUP, Action.CONFIRM_DESTRUCTION)
 FILTER_CHOICES = {
     "status": Status.choices,
     "pickup_method": PickupMethod.choices,
@@ -65,11 +64,10 @@ def order_list(request):
     actor = request.actor
     listed = selectors.list_page(actor=actor, params=request.GET)
     filterset = listed.filterset
-    orders = list(listed.page.object_list)
-    for order in orders:
-        order.row_actions = [str(a) for a in states.available_actions(order, actor.role) if a in ROW_ACTIONS]
-        with_days(order)
     ordering = filterset.ordering_key
+    back_param = urlencode({"back": request.GET.urlencode()})
+    may_register, may_confirm = may(actor.role, Action.REGISTER_PICKUP), may(actor.role, Action.CONFIRM_DESTRUCTION)
+    row = cells.ListRows(role=actor.role, back_param=back_param, with_checkbox=may_register or may_confirm)
     return page(
         request,
         "reverse_orders/list.html",
@@ -78,7 +76,7 @@ def order_list(request):
             "form": filterset.form,
             "tab": filterset.tab_value,
             "tabs": [(value, label, listed.counts[value]) for value, label in TABS],
-            "orders": orders,
+            "rows": [row(order) for order in selectors.listed(listed.page.object_list)],
             **pager(listed.page),
             "per_page": listed.per_page,
             "page_sizes": selectors.PAGE_SIZES,
@@ -86,11 +84,11 @@ def order_list(request):
             "sorts": {key: sort_link(key, ordering) for key in ("created", "updated", "deadline")},
             "choices": FILTER_CHOICES,
             "warehouses": account_selectors.filter_warehouses(actor=actor),
-            "may_register": may(actor.role, Action.REGISTER_PICKUP),
-            "may_confirm": may(actor.role, Action.CONFIRM_DESTRUCTION),
+            "may_register": may_register,
+            "may_confirm": may_confirm,
             "export_query": request.GET.urlencode(),
             "back": request.GET.urlencode(),  # the view itself: dialogs and detail links return here
-            "back_param": urlencode({"back": request.GET.urlencode()}),
+            "back_param": back_param,
             "selection_key": selection_key(request.GET),
             "pasted": selectors.pasted_check(filterset),
             "max_batch": settings.PARCELBACK_MAX_BATCH,
