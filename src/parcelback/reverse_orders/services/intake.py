@@ -86,6 +86,7 @@ def _validate_new(actor: Actor, items: list[NewOrder]) -> tuple[dict, dict, dict
     warehouses = {w.code: w for w in warehouses}
     errors: dict[str, str] = {}
     refs: set[str] = set()
+    reverse_types, modes = set(ReverseType.values), set(BusinessMode.values)  # `.values` builds a list per call
     for index, item in enumerate(items):
         def bad(name: str, problem: str) -> None:
             errors.setdefault(f"orders[{index}].{name}", problem)
@@ -99,9 +100,9 @@ def _validate_new(actor: Actor, items: list[NewOrder]) -> tuple[dict, dict, dict
             bad("shop", Code.UNKNOWN_SHOP)
         if item.warehouse not in warehouses:
             bad("warehouse", Code.UNKNOWN_WAREHOUSE)
-        if item.reverse_type not in ReverseType.values:
+        if item.reverse_type not in reverse_types:
             bad("reverse_type", "invalid_choice")
-        if item.business_mode not in BusinessMode.values:
+        if item.business_mode not in modes:
             bad("business_mode", "invalid_choice")
         if is_blank(item.owner_id) or is_blank(item.owner_name):
             bad("owner", "required")
