@@ -247,6 +247,8 @@ CONTENT_SECURITY_POLICY = {
 # --- Domain ---------------------------------------------------------------------------------------
 # Days a merchant has to give an instruction, per reverse type, unless an admin sets a policy.
 PARCELBACK_DEFAULT_DEADLINE_DAYS = 15
+# Days a merchant has to confirm or dispute what the warehouse did before the system accepts it (the worker's sweep).
+PARCELBACK_ACCEPTANCE_DAYS = float(os.environ.get("PARCELBACK_ACCEPTANCE_DAYS", "7"))
 # The most orders one batch action or one create call may carry.
 PARCELBACK_MAX_BATCH = 1000
 # Above this many rows an export is written by the worker (progress page, then a download) instead of streamed.

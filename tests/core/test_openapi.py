@@ -70,6 +70,7 @@ OPERATIONS = {
     "register_pickup": ("post", "/pickup-registrations"),
     "reissue_pickup_code": ("post", "/reverse-orders/{number}/pickup-code"),
     "confirm_destruction": ("post", "/destruction-confirmations"),
+    "answer_executions": ("post", "/execution-acceptances"),
     "record_arrivals": ("post", "/arrivals"),
     "hand_over": ("post", "/reverse-orders/{number}/handover"),
     "forward_order": ("post", "/reverse-orders/{number}/forwarding"),
@@ -139,7 +140,7 @@ ACTIONS = {
     "record_arrivals": Action.RECORD_ARRIVAL, "hand_over": Action.HAND_OVER, "reissue_pickup_code": Action.REISSUE_PICKUP_CODE,
     "forward_order": Action.FORWARD, "destroy_order": Action.DESTROY, "cancel_order": Action.CANCEL,
     "raise_exception": Action.RAISE_EXCEPTION, "comment_exception": Action.COMMENT_EXCEPTION,
-    "resolve_exception": Action.RESOLVE_EXCEPTION,
+    "resolve_exception": Action.RESOLVE_EXCEPTION, "answer_executions": Action.DISPUTE_EXECUTION,
 }
 
 

@@ -36,6 +36,7 @@ class Code(StrEnum):
     TOO_MANY_ENDPOINTS = "too_many_endpoints"
     HANDOVER_NEEDS_REASON = "handover_needs_reason"
     ALREADY_SUBMITTED = "already_submitted"
+    ALREADY_ANSWERED = "already_answered"
 
 
 MESSAGES = {
@@ -64,6 +65,7 @@ MESSAGES = {
     Code.TOO_MANY_ENDPOINTS: _("Your organisation already has the most webhook endpoints allowed; remove one first."),
     Code.HANDOVER_NEEDS_REASON: _("交付对象与登记的提货人不一致,或单据有未完结的异常:请填写原因后再交付。"),
     Code.ALREADY_SUBMITTED: _("This instruction import was already submitted."),
+    Code.ALREADY_ANSWERED: _("该处理结果已确认或已提出异议,不能再次提交。"),
 }
 
 # The problem codes services put in `Refused.errors` (field → problem), as a page says them next to the field;
@@ -83,6 +85,10 @@ PROBLEMS = {
     "file_too_large": _("文件过大(每个最多 10 MB)"),
     "unsupported_file_type": _("仅支持 JPG、PNG、WebP 图片或 PDF"),
     "invalid_choice": _("无效的选项"),
+    "only_for_dispute": _("仅在提出异议(或完结异议)时填写"),
+    "only_for_compensation": _("仅在结论为已赔付时填写"),
+    "invalid_amount": _("请填写大于 0 的金额,最多两位小数"),
+    "invalid_currency": _("请填写三位大写币种代码,如 CNY、JPY"),
     "duplicate_in_batch": _("重复"),
     "must_be_positive": _("须为正整数"),
     "unknown_shop": _("未知店铺"),

@@ -31,6 +31,7 @@ from .schemas import (
     CreateOrdersIn,
     DestructionConfirmationIn,
     ExceptionOut,
+    ExecutionAcceptanceIn,
     ForwardIn,
     ForwardingIn,
     HandoverIn,
@@ -84,6 +85,9 @@ def _exception(exception) -> dict:
         "raised_at": exception.raised_at,
         "resolved_at": exception.resolved_at,
         "resolution_note": exception.resolution_note,
+        "outcome": exception.outcome or None,
+        "compensation_amount": str(exception.compensation_amount) if exception.compensation_amount is not None else None,
+        "compensation_currency": exception.compensation_currency or None,
         "comments": [
             {"id": c.pk, "author": c.author.get_username(), "body": c.body, "created_at": c.created_at}
             for c in exception.comments.all()
@@ -98,11 +102,23 @@ def _related(order: ReverseOrder, name: str):
         return None
 
 
+def _acceptance(acceptance) -> dict | None:
+    if acceptance is None:
+        return None
+    return {
+        "result": acceptance.result, "automatic": acceptance.automatic, "dispute_type": acceptance.dispute_type or None,
+        "description": acceptance.description, "exception_id": acceptance.exception_id,
+        "answered_by": acceptance.answered_by.get_username() if acceptance.answered_by else None,
+        "created_at": acceptance.created_at,
+    }
+
+
 def _detail(order: ReverseOrder, actor: Actor) -> dict:
     registration = _related(order, "registration")
     execution = _related(order, "execution")
     confirmation = _related(order, "destruction_confirmation")
     return _order(order, actor) | {
+        "acceptance": _acceptance(_related(order, "acceptance")),
         "registration": vars(registration) if registration else None,
         "destruction_confirmed_at": confirmation.created_at if confirmation else None,
         "execution": (
@@ -275,6 +291,21 @@ def confirm_destruction(request, payload: DestructionConfirmationIn):
     return Status(201, _numbers(orders))
 
 
+@router.post(
+    "/execution-acceptances", operation_id="answer_executions", tags=["execution-acceptances"],
+    response={201: NumbersOut, **ERRORS},
+    summary="Confirm or dispute the execution (确认处理结果 / 有异议)",
+)
+@refuses_action(states.Action.DISPUTE_EXECUTION, *states.refusal_codes(states.Action.ACCEPT_EXECUTION), batch=True)
+def answer_executions(request, payload: ExecutionAcceptanceIn):
+    """The merchant's one answer to what the warehouse did, for every listed order; all or nothing. `disputed`
+    opens an exception per order (type `execution_disputed`) that both sides discuss and resolve with an outcome.
+    Unanswered executions are accepted by the system after PARCELBACK_ACCEPTANCE_DAYS (default 7)."""
+    dispute = services.Dispute(payload.dispute.type, payload.dispute.description) if payload.dispute else None
+    orders = services.answer_executions(actor=request.auth, numbers=payload.orders, result=payload.result, dispute=dispute)
+    return Status(201, _numbers(orders))
+
+
 # --- the provider's side ------------------------------------------------------------------------------
 
 
@@ -419,8 +450,16 @@ def comment_exception(request, number: OrderNumber, exception_id: int, payload: 
 )
 @refuses_action(states.Action.RESOLVE_EXCEPTION)
 def resolve_exception(request, number: OrderNumber, exception_id: int, payload: ResolveIn):
+    """A dispute of the execution (`execution_disputed`) is resolved with its `outcome`; a compensation with its
+    amount and currency."""
     precondition = _guard(request, number)
+    outcome = None
+    if payload.outcome or payload.compensation_amount or payload.compensation_currency:
+        outcome = services.Outcome(
+            payload.outcome or "", payload.compensation_amount or "", payload.compensation_currency or ""
+        )
     exception = services.resolve_exception(
-        actor=request.auth, number=number, exception_id=exception_id, note=payload.note, precondition=precondition
+        actor=request.auth, number=number, exception_id=exception_id, note=payload.note, outcome=outcome,
+        precondition=precondition,
     )
     return _exception(exception)

@@ -22,8 +22,13 @@ EXPORT_LEASE = timedelta(minutes=5)
 
 
 def sweep_deadlines(*, now: datetime | None = None) -> dict[str, int]:
-    """Reminders 3 days and 1 day before the instruction deadline, then the automatic "overdue" exception."""
-    return {"reminded": services.remind_deadlines(now=now), "overdue": services.flag_overdue(now=now)}
+    """Reminders 3 days and 1 day before the instruction deadline, then the automatic "overdue" exception; and
+    executions the merchant left unanswered past PARCELBACK_ACCEPTANCE_DAYS accepted by the system."""
+    return {
+        "reminded": services.remind_deadlines(now=now),
+        "overdue": services.flag_overdue(now=now),
+        "accepted": services.accept_unanswered(now=now),
+    }
 
 
 def expire_exports(*, now: datetime | None = None) -> int:

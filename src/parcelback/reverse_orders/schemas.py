@@ -17,11 +17,14 @@ from .stats import GROUPS
 from .models import (
     CANCEL_REASON_LENGTH,
     PICKUP_CODE_LENGTH,
+    AcceptanceState,
     BusinessMode,
     CargoOwner,
+    DisputeOutcome,
     ExceptionComment,
     ExceptionState,
     Execution,
+    ExecutionAcceptance,
     OrderException,
     OrderLine,
     PickupMethod,
@@ -43,9 +46,13 @@ ReverseTypeName = enumeration("ReverseType", ReverseType.values)
 StatusName = enumeration("Status", Status.values)
 PickupMethodName = enumeration("PickupMethod", PickupMethod.values)
 ExceptionStateName = enumeration("ExceptionState", ExceptionState.values)
+AcceptanceStateName = enumeration("AcceptanceState", AcceptanceState.values)
 BusinessModeName = enumeration("BusinessMode", BusinessMode.values)
 ExceptionTypeName = enumeration("ExceptionType", OrderException.Type.values)
 ExecutionKindName = enumeration("ExecutionKind", Execution.Kind.values)
+AcceptanceResultName = enumeration("AcceptanceResult", ExecutionAcceptance.Result.values)
+DisputeTypeName = enumeration("DisputeType", ExecutionAcceptance.DisputeType.values)
+DisputeOutcomeName = enumeration("DisputeOutcome", DisputeOutcome.values)
 ActionName = enumeration("Action", Action)
 # A list filter whose choices are one of them is documented as it.
 NAMED_CHOICES = {
@@ -285,9 +292,35 @@ class CommentIn(In):
 
 
 class ResolveIn(In):
-    model_config = ConfigDict(extra="forbid", json_schema_extra=examples({"note": "商家确认内件完好,继续自提"}))
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples(
+        {"note": "商家确认内件完好,继续自提"},
+        {"note": "仓库补拍销毁视频不清晰,按货值赔付", "outcome": "compensated", "compensation_amount": "120.50",
+         "compensation_currency": "CNY"},
+    ))
 
     note: str = required_column(OrderException, "resolution_note")
+    outcome: DisputeOutcomeName | None = Field(None, description="how a dispute ended: required for an execution_disputed exception, not allowed for others")
+    compensation_amount: str | None = Field(
+        None, pattern=r"^\d{1,10}(\.\d{1,2})?$", description='with outcome compensated: a decimal string, e.g. "120.50"'
+    )
+    compensation_currency: str | None = Field(None, pattern="^[A-Z]{3}$", description="with outcome compensated: ISO 4217, e.g. CNY")
+
+
+class DisputeIn(In):
+    type: DisputeTypeName
+    description: str = required_column(ExecutionAcceptance, "description")
+
+
+class ExecutionAcceptanceIn(In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=examples(
+        {"orders": ["RV20250601000123", "RV20250601000124"], "result": "accepted"},
+        {"orders": ["RV20250601000126"], "result": "disputed",
+         "dispute": {"type": "evidence", "description": "销毁照片看不清单号,请补拍销毁过程视频"}},
+    ))
+
+    orders: list[NumberItem] = order_numbers()
+    result: AcceptanceResultName
+    dispute: DisputeIn | None = Field(None, description="required when result is disputed, not allowed when accepted")
 
 
 class OwnerIn(In):
@@ -357,7 +390,7 @@ class LineOut(Schema):
 _LISTED_ORDER = {
     "number": "RV20250601000123", "external_ref": "SHOP1-RMA-0001", "sales_return_no": "SR20250601001",
     "order_no": "SO20250528001", "reverse_type": "customs_return", "status": "awaiting_instruction",
-    "exception_state": "none", "pickup_method": None, "business_mode": "consignment",
+    "exception_state": "none", "acceptance_state": "none", "pickup_method": None, "business_mode": "consignment",
     "shop": {"code": "shop1", "name": "示例店铺一"}, "warehouse": {"code": "tokyo", "name": "东京集货仓"},
     "owner": {"id": "OWN-1001", "name": "花王株式会社"},
     "lines": [{"product_id": "P-1001", "product_name": "日本花王 蒸汽眼罩 12片", "goods_id": "G-1001",
@@ -374,7 +407,7 @@ _REGISTERED_ORDER = _LISTED_ORDER | {
     "registration": {"method": "self_pickup", **_SELF_PICKUP, "recipient_name": "", "recipient_phone": "", "country": "",
                      "province": "", "city": "", "district": "", "street": "", "postcode": "", "remark": "前台取件",
                      "created_at": _REGISTERED_AT},
-    "destruction_confirmed_at": None, "execution": None, "exceptions": [],
+    "destruction_confirmed_at": None, "execution": None, "acceptance": None, "exceptions": [],
     "timeline": [
         {"kind": "created", "actor": "provider1", "at": "2025-06-01T08:30:00Z", "data": {}},
         {"kind": "arrived", "actor": "provider1", "at": "2025-06-02T01:15:00Z",
@@ -397,6 +430,9 @@ class OrderOut(Schema):
     reverse_type: ReverseTypeName
     status: StatusName
     exception_state: ExceptionStateName
+    acceptance_state: AcceptanceStateName = Field(
+        description="the merchant's answer to the execution: pending (待确认) until accepted or disputed; none before it"
+    )
     pickup_method: PickupMethodName | None
     business_mode: BusinessModeName
     shop: NamedOut
@@ -459,7 +495,8 @@ class ExecutionOut(Schema):
 _COMMENT = {"id": 7, "author": "merchant1", "body": "已拍照留存,请商家确认是否仍按自提处理", "created_at": "2025-06-03T03:20:00Z"}
 _EXCEPTION = {
     "id": 3, "type": "damaged", "description": "外箱一角压破,内件蒸汽眼罩包装受潮", "is_open": True,
-    "raised_at": "2025-06-03T02:40:00Z", "resolved_at": None, "resolution_note": "", "comments": [_COMMENT],
+    "raised_at": "2025-06-03T02:40:00Z", "resolved_at": None, "resolution_note": "", "outcome": None,
+    "compensation_amount": None, "compensation_currency": None, "comments": [_COMMENT],
 }
 
 
@@ -482,6 +519,9 @@ class ExceptionOut(Schema):
     raised_at: datetime
     resolved_at: datetime | None
     resolution_note: str
+    outcome: DisputeOutcomeName | None = Field(None, description="a resolved dispute's outcome")
+    compensation_amount: str | None = Field(None, description="a decimal string, with outcome compensated")
+    compensation_currency: str | None = None
     comments: list[CommentOut]
 
 
@@ -492,12 +532,29 @@ class EventOut(Schema):
     data: dict
 
 
+class AcceptanceOut(Schema):
+    model_config = ConfigDict(json_schema_extra=examples({
+        "result": "disputed", "automatic": False, "dispute_type": "evidence",
+        "description": "销毁照片看不清单号,请补拍销毁过程视频", "exception_id": 7, "answered_by": "merchant1",
+        "created_at": "2025-06-20T03:00:00Z",
+    }))
+
+    result: AcceptanceResultName
+    automatic: bool = Field(description="accepted by the system after the window without an answer")
+    dispute_type: DisputeTypeName | None
+    description: str
+    exception_id: int | None = Field(description="the exception a dispute opened")
+    answered_by: str | None
+    created_at: datetime
+
+
 class OrderDetailOut(OrderOut):
     model_config = ConfigDict(json_schema_extra=examples(_REGISTERED_ORDER))
 
     registration: RegistrationOut | None
     destruction_confirmed_at: datetime | None
     execution: ExecutionOut | None
+    acceptance: AcceptanceOut | None = None
     exceptions: list[ExceptionOut]
     timeline: list[EventOut]
 

@@ -13,6 +13,7 @@ from parcelback.core.errors import Code, Refused
 
 from .filters import TABS, ReverseOrderFilter, split_numbers
 from .models import (
+    AcceptanceState,
     BusinessMode,
     Event,
     ExceptionComment,
@@ -43,7 +44,7 @@ Party = namedtuple("Party", "code name")
 Owner = namedtuple("Owner", "external_id name")
 PLAIN = (
     "id", "number", "external_ref", "sales_return_no", "order_no", "reverse_type", "status", "exception_state",
-    "pickup_method", "business_mode", "inbound_tracking_number", "arrived_at", "instruction_deadline",
+    "acceptance_state", "pickup_method", "business_mode", "inbound_tracking_number", "arrived_at", "instruction_deadline",
     "created_at", "updated_at",
 )
 RELATED = ("shop__code", "shop__name", "warehouse__code", "warehouse__name", "owner__external_id", "owner__name")
@@ -176,7 +177,7 @@ def order_detail(*, actor: Actor, number: str) -> ReverseOrder:
     """One order with everything the detail page and API show; 404 if the actor may not see it."""
     order = (
         visible_orders(actor)
-        .select_related(*LIST_RELATED, "registration", "destruction_confirmation", "execution")
+        .select_related(*LIST_RELATED, "registration", "destruction_confirmation", "execution", "acceptance__answered_by")
         .prefetch_related(
             "lines",
             "execution__evidence",
@@ -275,6 +276,17 @@ def deadline_due(
     queryset = queryset.select_related(*LIST_RELATED).order_by("instruction_deadline", "id")
     if lock and connection.features.has_select_for_update:
         queryset = queryset.select_for_update(of=("self",))
+    return list(queryset.prefetch_related("lines")[:limit])
+
+
+def acceptance_due(*, before, limit: int) -> list[ReverseOrder]:
+    """The system's read for the automatic acceptance: executions still awaiting the merchant's answer, executed
+    at or before `before`, oldest first; locked for the transaction (skipping rows another sweeper or a merchant
+    holds) where the database can."""
+    queryset = visible_orders(SYSTEM).filter(acceptance_state=AcceptanceState.PENDING, executed_at__lte=before)
+    queryset = queryset.select_related(*LIST_RELATED).order_by("executed_at", "id")
+    if connection.features.has_select_for_update_skip_locked:
+        queryset = queryset.select_for_update(of=("self",), skip_locked=True)
     return list(queryset.prefetch_related("lines")[:limit])
 
 

@@ -23,6 +23,7 @@ def order_data(order: ReverseOrder, *, iso_times=True) -> dict:
         "reverse_type": order.reverse_type,
         "status": order.status,
         "exception_state": order.exception_state,
+        "acceptance_state": order.acceptance_state,
         "pickup_method": order.pickup_method,
         "business_mode": order.business_mode,
         "shop": {"code": order.shop.code, "name": order.shop.name},

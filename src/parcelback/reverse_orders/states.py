@@ -10,7 +10,7 @@ from typing import Protocol
 from parcelback.accounts.models import Role
 from parcelback.core.errors import Code
 
-from .models import ExceptionState, PickupMethod, ReverseType, Status
+from .models import AcceptanceState, ExceptionState, PickupMethod, ReverseType, Status
 
 
 class Action(StrEnum):
@@ -25,6 +25,8 @@ class Action(StrEnum):
     RAISE_EXCEPTION = "raise_exception"
     COMMENT_EXCEPTION = "comment_exception"
     RESOLVE_EXCEPTION = "resolve_exception"
+    ACCEPT_EXECUTION = "accept_execution"
+    DISPUTE_EXECUTION = "dispute_execution"
 
 
 class OrderFacts(Protocol):
@@ -33,12 +35,15 @@ class OrderFacts(Protocol):
     pickup_method: str | None
     arrived_at: object
     exception_state: str
+    acceptance_state: str
 
 
 ALL_TYPES = frozenset(ReverseType)
 PICKUP_TYPES = frozenset({ReverseType.CUSTOMS_RETURN, ReverseType.INTERCEPT_REJECT, ReverseType.WAREHOUSE_INTERCEPT})
 TERMINAL = frozenset({Status.PICKED_UP, Status.FORWARDED, Status.DESTROYED, Status.CANCELLED})
 OPEN = frozenset(Status) - TERMINAL
+EXECUTED = frozenset({Status.PICKED_UP, Status.FORWARDED, Status.DESTROYED})
+ANSWERED = frozenset({AcceptanceState.ACCEPTED, AcceptanceState.DISPUTED})
 MERCHANT = frozenset({Role.MERCHANT_OPERATOR})
 PROVIDER = frozenset({Role.PROVIDER_OPERATOR})
 BOTH_SIDES = frozenset({Role.MERCHANT_OPERATOR, Role.PROVIDER_OPERATOR, Role.ADMIN})
@@ -59,6 +64,10 @@ class Transition:
     done: frozenset = frozenset()
     done_code: Code = Code.WRONG_STATUS
     stamp: str | None = None  # the order's moment column the action sets to its time (instructed_at, executed_at)
+    # Roles that may act only from some of `sources` (a merchant raises exceptions on open orders only).
+    role_sources: tuple[tuple[Role, frozenset], ...] = ()
+    awaiting_acceptance: bool = False  # the execution still waits for the merchant's answer
+    acceptance: AcceptanceState | None = None  # the acceptance state the action sets (execution: pending)
 
 
 TRANSITIONS: dict[Action, Transition] = {
@@ -91,6 +100,7 @@ TRANSITIONS: dict[Action, Transition] = {
         roles=PROVIDER,
         target=Status.PICKED_UP,
         stamp="executed_at",
+        acceptance=AcceptanceState.PENDING,
         method=PickupMethod.SELF_PICKUP,
         needs_arrival=True,
     ),
@@ -108,6 +118,7 @@ TRANSITIONS: dict[Action, Transition] = {
         roles=PROVIDER,
         target=Status.FORWARDED,
         stamp="executed_at",
+        acceptance=AcceptanceState.PENDING,
         method=PickupMethod.FORWARD,
         needs_arrival=True,
     ),
@@ -118,6 +129,7 @@ TRANSITIONS: dict[Action, Transition] = {
         roles=PROVIDER,
         target=Status.DESTROYED,
         stamp="executed_at",
+        acceptance=AcceptanceState.PENDING,
         needs_arrival=True,
     ),
     # A parcel created in error, withdrawn before any instruction exists.
@@ -127,12 +139,23 @@ TRANSITIONS: dict[Action, Transition] = {
         roles=frozenset({Role.PROVIDER_OPERATOR, Role.ADMIN}),
         target=Status.CANCELLED,
     ),
-    # Exceptions live beside the status: one open at a time, raised by the warehouse (or the system).
+    # The merchant confirms what the warehouse did (确认处理结果), once; the system does after the window.
+    Action.ACCEPT_EXECUTION: Transition(
+        types=ALL_TYPES, sources=EXECUTED, roles=MERCHANT, awaiting_acceptance=True, acceptance=AcceptanceState.ACCEPTED
+    ),
+    # Or disputes it (有异议), which opens an exception both sides discuss until it is resolved with an outcome.
+    Action.DISPUTE_EXECUTION: Transition(
+        types=ALL_TYPES, sources=EXECUTED, roles=MERCHANT, awaiting_acceptance=True, exception=ExceptionState.NONE,
+        acceptance=AcceptanceState.DISPUTED,
+    ),
+    # Exceptions live beside the status: one open at a time, raised by the warehouse (or the system), or by the
+    # merchant about an order still open ("parcel not arrived after 10 days"); after execution, a dispute.
     Action.RAISE_EXCEPTION: Transition(
         types=ALL_TYPES,
         sources=frozenset(Status) - {Status.CANCELLED},
-        roles=frozenset({Role.PROVIDER_OPERATOR, Role.ADMIN}),
+        roles=BOTH_SIDES,
         exception=ExceptionState.NONE,
+        role_sources=((Role.MERCHANT_OPERATOR, OPEN),),
     ),
     Action.COMMENT_EXCEPTION: Transition(
         types=ALL_TYPES, sources=frozenset(Status), roles=BOTH_SIDES, exception=ExceptionState.PENDING
@@ -152,8 +175,12 @@ def refusal(action: Action, order: OrderFacts, role: Role | None) -> Code | None
         return Code.WRONG_REVERSE_TYPE
     if order.status in rule.done:
         return rule.done_code
-    if order.status not in rule.sources:
+    if order.status not in dict(rule.role_sources).get(role, rule.sources):
         return Code.WRONG_STATUS
+    if rule.awaiting_acceptance and order.acceptance_state in ANSWERED:
+        return Code.ALREADY_ANSWERED
+    if rule.awaiting_acceptance and order.acceptance_state != AcceptanceState.PENDING:
+        return Code.WRONG_STATUS  # executed before acceptance existed: nothing to answer
     if rule.method and order.pickup_method != rule.method:
         return Code.WRONG_PICKUP_METHOD
     if rule.needs_arrival and order.arrived_at is None:
@@ -175,7 +202,8 @@ def refusal_codes(action: Action) -> list[Code]:
         Code.NOT_PERMITTED: True,  # no rule admits every role (nor an actor without one)
         Code.WRONG_REVERSE_TYPE: rule.types != ALL_TYPES,
         rule.done_code: bool(rule.done),
-        Code.WRONG_STATUS: rule.sources | rule.done != frozenset(Status),
+        Code.WRONG_STATUS: rule.sources | rule.done != frozenset(Status) or bool(rule.role_sources),
+        Code.ALREADY_ANSWERED: rule.awaiting_acceptance,
         Code.WRONG_PICKUP_METHOD: rule.method is not None,
         Code.NOT_ARRIVED: rule.needs_arrival,
         Code.ALREADY_ARRIVED: rule.needs_no_arrival,

@@ -3,9 +3,11 @@ did (`handling`), and what happened, kept (`history`). Import from here: `from .
 from .handling import (
     PICKUP_CODE_MAX_WRONG,
     DestructionConfirmation,
+    DisputeOutcome,
     EvidenceFile,
     ExceptionComment,
     Execution,
+    ExecutionAcceptance,
     OrderException,
     PickupCode,
     PickupRegistration,
@@ -14,6 +16,7 @@ from .history import Event, EventKind, ExportJob
 from .orders import (
     CANCEL_REASON_LENGTH,
     PICKUP_CODE_LENGTH,
+    AcceptanceState,
     BusinessMode,
     CargoOwner,
     DeadlinePolicy,
@@ -37,9 +40,9 @@ from .saved_views import (
 )
 
 __all__ = [
-    "CANCEL_REASON_LENGTH", "PICKUP_CODE_LENGTH", "PICKUP_CODE_MAX_WRONG", "BusinessMode", "CargoOwner",
-    "DeadlinePolicy", "DestructionConfirmation", "Event", "EventKind", "EvidenceFile", "ExceptionComment",
-    "ExceptionState", "Execution", "ExportJob", "NumberSequence", "OrderException", "OrderLine", "PickupCode",
+    "CANCEL_REASON_LENGTH", "PICKUP_CODE_LENGTH", "PICKUP_CODE_MAX_WRONG", "AcceptanceState", "BusinessMode",
+    "CargoOwner", "DeadlinePolicy", "DestructionConfirmation", "DisputeOutcome", "Event", "EventKind", "EvidenceFile",
+    "ExceptionComment", "ExceptionState", "Execution", "ExecutionAcceptance", "ExportJob", "NumberSequence", "OrderException", "OrderLine", "PickupCode",
     "PickupMethod", "PickupRegistration", "ReverseOrder", "ReverseOrderQuerySet", "ReverseType", "Status",
     "choice_label", "max_length",
     "MAX_SHARED_VIEWS", "MAX_VIEWS_PER_PERSON", "SAVED_VIEW_NAME_LENGTH", "SAVED_VIEW_QUERY_LENGTH", "SavedView",

@@ -117,6 +117,12 @@ class EvidenceFile(models.Model):
         return self.file.name
 
 
+class DisputeOutcome(models.TextChoices):
+    UPHELD = "upheld", _("异议成立")
+    REJECTED = "rejected", _("异议不成立")
+    COMPENSATED = "compensated", _("已赔付")
+
+
 class OrderException(models.Model):
     """A problem with a parcel (damaged, lost, no-show...) that both sides discuss until it is resolved."""
 
@@ -126,6 +132,8 @@ class OrderException(models.Model):
         PICKER_NO_SHOW = "picker_no_show", _("提货人未到")
         UNDELIVERABLE_ADDRESS = "undeliverable_address", _("地址无法投递")
         OVERDUE = "overdue", _("超期未处理")
+        NOT_ARRIVED = "not_arrived", _("包裹未到仓")
+        EXECUTION_DISPUTED = "execution_disputed", _("处理结果有异议")
         INFORMATION_MISMATCH = "information_mismatch", _("信息不符")
         OTHER = "other", _("其他")
 
@@ -140,6 +148,10 @@ class OrderException(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_note = models.TextField(_("resolution note"), max_length=2000, blank=True)
+    # How a dispute of the execution ended (only an `execution_disputed` exception has one).
+    outcome = models.CharField(_("处理结论"), max_length=12, choices=DisputeOutcome.choices, blank=True)
+    compensation_amount = models.DecimalField(_("赔付金额"), max_digits=12, decimal_places=2, null=True, blank=True)
+    compensation_currency = models.CharField(_("币种"), max_length=3, blank=True)
 
     class Meta:
         ordering = ["raised_at", "id"]
@@ -160,3 +172,37 @@ class ExceptionComment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class ExecutionAcceptance(models.Model):
+    """The merchant's one answer to an execution (确认处理结果 / 有异议), or the system's acceptance once the window
+    passed without one: immutable, exactly one per order (the unique order and the conditional move both hold it)."""
+
+    class Result(models.TextChoices):
+        ACCEPTED = "accepted", _("已确认")
+        DISPUTED = "disputed", _("有异议")
+
+    class DisputeType(models.TextChoices):
+        EVIDENCE = "evidence", _("凭证缺失或不清晰")
+        NOT_RECEIVED = "not_received", _("未收到包裹")
+        MISMATCH = "mismatch", _("数量或货品不符")
+        DAMAGED = "damaged", _("包裹破损")
+        OTHER = "other", _("其他")
+
+    order = models.OneToOneField(ReverseOrder, on_delete=models.PROTECT, related_name="acceptance")
+    result = models.CharField(_("结果"), max_length=10, choices=Result.choices)
+    automatic = models.BooleanField(default=False)  # accepted by the system after the window
+    dispute_type = models.CharField(_("异议类型"), max_length=14, choices=DisputeType.choices, blank=True)
+    description = models.TextField(_("异议说明"), max_length=2000, blank=True)
+    exception = models.OneToOneField(
+        OrderException, on_delete=models.PROTECT, null=True, blank=True, related_name="acceptance"
+    )
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("execution acceptance")
+        verbose_name_plural = _("execution acceptances")
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_result_display()}"

@@ -25,6 +25,8 @@ class EventKind(models.TextChoices):
     HANDOVER_REFUSED = "handover_refused", _("提货码错误")
     HANDOVER_LOCKED = "handover_locked", _("提货已锁定")
     PICKUP_CODE_REISSUED = "pickup_code_reissued", _("重新生成提货码")
+    EXECUTION_ACCEPTED = "execution_accepted", _("确认处理结果")
+    EXECUTION_DISPUTED = "execution_disputed", _("处理结果有异议")
 
 
 class Event(models.Model):

@@ -45,6 +45,16 @@ class ExceptionState(models.TextChoices):
     RESOLVED = "resolved", _("异常完结")
 
 
+class AcceptanceState(models.TextChoices):
+    """The merchant's answer to what the warehouse did (picked up, forwarded, destroyed): an axis beside the
+    status, like the exception state. `none` before execution (and for orders executed before acceptance existed)."""
+
+    NONE = "none", _("—")
+    PENDING = "pending", _("待确认")
+    ACCEPTED = "accepted", _("已确认")
+    DISPUTED = "disputed", _("有异议")
+
+
 class BusinessMode(models.TextChoices):
     CONSIGNMENT_SALE = "consignment_sale", _("代销")
     CONSIGNMENT = "consignment", _("寄售")
@@ -118,6 +128,8 @@ INSTRUCTED = ["arrived_at", "created_at", "warehouse"]
 EXECUTED = ["status", "warehouse", "instructed_at"]
 OPEN_EXCEPTION = models.Q(exception_state="pending")
 WAS_CANCELLED = models.Q(status="cancelled")
+AWAITING_ACCEPTANCE = models.Q(acceptance_state="pending")
+DISPUTED = models.Q(acceptance_state="disputed")
 
 
 class ReverseOrder(models.Model):
@@ -137,6 +149,9 @@ class ReverseOrder(models.Model):
     )
     exception_state = models.CharField(
         _("异常情况"), max_length=10, choices=ExceptionState.choices, default=ExceptionState.NONE
+    )
+    acceptance_state = models.CharField(
+        _("处理结果确认"), max_length=10, choices=AcceptanceState.choices, default=AcceptanceState.NONE
     )
     pickup_method = models.CharField(_("提货方式"), max_length=12, choices=PickupMethod.choices, null=True, blank=True)
     sales_return_no = models.CharField(_("销退单号"), max_length=64, blank=True)
@@ -198,6 +213,10 @@ class ReverseOrder(models.Model):
             models.Index(fields=["shop", "warehouse"], name="ro_shop_pending", condition=OPEN_EXCEPTION, include=["id"]),
             models.Index(fields=["provider", "warehouse"], name="ro_provider_pending", condition=OPEN_EXCEPTION, include=["id"]),
             models.Index(fields=["shop", "updated_at"], name="ro_shop_cancelled", condition=WAS_CANCELLED, include=["warehouse"]),
+            # Executions awaiting the merchant's acceptance (the automatic acceptance's sweep, the 待确认 filter)
+            # and disputed ones (the provider's 有异议 tab): few rows each.
+            models.Index(fields=["executed_at"], name="ro_acceptance_pending", condition=AWAITING_ACCEPTANCE),
+            models.Index(fields=["provider", "warehouse"], name="ro_provider_disputed", condition=DISPUTED),
         ]
 
     def __str__(self) -> str:

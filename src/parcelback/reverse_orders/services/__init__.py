@@ -3,6 +3,7 @@ transaction (`steps`): lock (or conditionally update) → check → change → t
 
 Refusals raise `Refused` before anything is written; a batch is all or nothing. Callers use `services.<action>`.
 """
+from .acceptance import Dispute, accept_unanswered, answer_executions
 from .deadlines import REMINDER_DAYS, flag_overdue, remind_deadlines
 from .execution import cancel, destroy, forward, hand_over
 from .export_jobs import start_export
@@ -22,12 +23,16 @@ from .intake import (
     deadline_days,
     record_arrival,
 )
-from .order_exceptions import comment_exception, raise_exception, resolve_exception
+from .order_exceptions import Outcome, comment_exception, raise_exception, resolve_exception
 from .pickup_codes import Reissued, hash_pickup_code, reissue_pickup_code
 from .saved_views import delete_view, list_query, rename_view, save_view
 
 __all__ = [
     "REMINDER_DAYS",
+    "Dispute",
+    "Outcome",
+    "accept_unanswered",
+    "answer_executions",
     "Created",
     "NewLine",
     "NewOrder",

@@ -1,7 +1,11 @@
-"""Exceptions (异常) beside the status: raised by the warehouse or the system, discussed by both sides,
-resolved with a note. A caller's `precondition` (the API's If-Match) is checked on the order as locked, inside
+"""Exceptions (异常) beside the status: raised by the warehouse, the system, or the merchant (on an open order; after
+execution a dispute opens one, `acceptance`), discussed by both sides, resolved with a note — and a dispute with its
+outcome. A caller's `precondition` (the API's If-Match) is checked on the order as locked, inside
 the action's transaction."""
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +15,7 @@ from parcelback.core.errors import Code, Refused
 from parcelback.core.text import is_blank
 
 from ..models import (
+    DisputeOutcome,
     EventKind,
     ExceptionComment,
     ExceptionState,
@@ -18,6 +23,10 @@ from ..models import (
     ReverseOrder,
 )
 from .steps import Action, one, record, user_id_of
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("10000000000")  # the column's 12 digits, 2 after the point
+CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 def raise_exception(
@@ -77,10 +86,44 @@ def comment_exception(
     return comment
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """How a dispute ended; `amount` (a decimal string) and `currency` (ISO 4217) only when compensated."""
+
+    outcome: str
+    amount: str = ""
+    currency: str = ""
+
+
+def _outcome_problems(exception: OrderException, outcome: Outcome | None) -> dict[str, str]:
+    """A dispute is resolved with its outcome (and a compensation with its amount and currency); other exceptions
+    take none."""
+    if exception.type != OrderException.Type.EXECUTION_DISPUTED:
+        return {"outcome": "only_for_dispute"} if outcome and outcome.outcome else {}
+    if outcome is None or not outcome.outcome:
+        return {"outcome": "required"}
+    if outcome.outcome not in DisputeOutcome.values:
+        return {"outcome": "invalid_choice"}
+    if outcome.outcome != DisputeOutcome.COMPENSATED:
+        return {"compensation_amount": "only_for_compensation"} if outcome.amount or outcome.currency else {}
+    errors = {}
+    try:
+        amount = Decimal(outcome.amount)
+    except (InvalidOperation, TypeError):
+        amount = None
+    if amount is None or not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT) or amount >= MAX_AMOUNT:
+        errors["compensation_amount"] = "invalid_amount"
+    if not CURRENCY.fullmatch(outcome.currency or ""):
+        errors["compensation_currency"] = "invalid_currency"
+    return errors
+
+
 def resolve_exception(
-    *, actor: Actor, number: str, exception_id: int, note: str, precondition: Callable[[ReverseOrder], None] | None = None
+    *, actor: Actor, number: str, exception_id: int, note: str, outcome: Outcome | None = None,
+    precondition: Callable[[ReverseOrder], None] | None = None,
 ) -> OrderException:
-    """The merchant or provider closes the exception with a note; the order's status is untouched."""
+    """The merchant or provider closes the exception with a note (a dispute with its outcome); the order's status
+    is untouched."""
     if is_blank(note):
         raise Refused(Code.INVALID, field="note", errors={"note": "required"})
     now = timezone.now()
@@ -89,13 +132,25 @@ def resolve_exception(
         if precondition:
             precondition(order)
         exception = _open_exception(order, exception_id)
+        errors = _outcome_problems(exception, outcome)
+        if errors:
+            raise Refused(Code.INVALID, field=next(iter(errors)), errors=errors)
+        compensated = outcome is not None and outcome.outcome == DisputeOutcome.COMPENSATED
         closed = OrderException.objects.filter(pk=exception.pk, is_open=True).update(
-            is_open=False, resolved_by_id=user_id_of(actor), resolved_at=now, resolution_note=note.strip()
+            is_open=False, resolved_by_id=user_id_of(actor), resolved_at=now, resolution_note=note.strip(),
+            outcome=outcome.outcome if outcome else "",
+            compensation_amount=Decimal(outcome.amount) if compensated else None,
+            compensation_currency=outcome.currency if compensated else "",
         )
         if closed != 1:
             raise Refused(Code.EXCEPTION_NOT_OPEN)
         ReverseOrder.objects.filter(pk=order.pk).update(exception_state=ExceptionState.RESOLVED, updated_at=now)
         order.exception_state, order.updated_at = ExceptionState.RESOLVED, now
-        record([order], EventKind.EXCEPTION_RESOLVED, actor, {"exception_id": exception.pk, "note": note.strip()}, now=now)
+        data = {"exception_id": exception.pk, "note": note.strip()}
+        if outcome and outcome.outcome:
+            data["outcome"] = outcome.outcome
+        if compensated:
+            data |= {"compensation_amount": str(Decimal(outcome.amount)), "compensation_currency": outcome.currency}
+        record([order], EventKind.EXCEPTION_RESOLVED, actor, data, now=now)
     exception.refresh_from_db()
     return exception

@@ -9,6 +9,7 @@ from parcelback.webhooks.models import EVENT_TYPE_OF_KIND, OutboxMessage
 
 from .. import batch, selectors, states
 from ..models import (
+    AcceptanceState,
     Event,
     EventKind,
     ReverseOrder,
@@ -50,18 +51,23 @@ def take(actor: Actor, numbers: list[str], action: Action, *, method: str | None
 
 
 def move(orders: list[ReverseOrder], action: Action, *, now: datetime, **changes) -> None:
-    """Conditional update: only orders still in the action's source status move. If any did not, another
-    request won the race; the transaction rolls back and the caller is refused as if it came second."""
+    """Conditional update: only orders still in the action's source status (and, for an answer to an execution,
+    still awaiting it) move. If any did not, another request won the race; the transaction rolls back and the
+    caller is refused as if it came second."""
     rule = states.TRANSITIONS[action]
     if rule.target:
         changes["status"] = rule.target
     if rule.stamp:
         changes[rule.stamp] = now
-    moved = ReverseOrder.objects.filter(pk__in=[o.pk for o in orders], status__in=rule.sources).update(
-        updated_at=now, **changes
-    )
+    if rule.acceptance:
+        changes["acceptance_state"] = rule.acceptance
+    still = ReverseOrder.objects.filter(pk__in=[o.pk for o in orders], status__in=rule.sources)
+    if rule.awaiting_acceptance:
+        still = still.filter(acceptance_state=AcceptanceState.PENDING)
+    moved = still.update(updated_at=now, **changes)
     if moved != len(orders):
-        raise Refused(rule.done_code if rule.done else Code.WRONG_STATUS, refused=[(o.number, rule.done_code) for o in orders])
+        code = Code.ALREADY_ANSWERED if rule.awaiting_acceptance else rule.done_code if rule.done else Code.WRONG_STATUS
+        raise Refused(code, refused=[(o.number, code) for o in orders])
     for order in orders:
         order.updated_at = now
         for name, value in changes.items():
