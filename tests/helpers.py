@@ -13,6 +13,7 @@ from parcelback.reverse_orders.models import (
     Event,
     ExceptionComment,
     Execution,
+    ExecutionAcceptance,
     OrderException,
     PickupMethod,
     PickupRegistration,
@@ -20,8 +21,13 @@ from parcelback.reverse_orders.models import (
 )
 from parcelback.webhooks.models import OutboxMessage
 
-WRITTEN = (Event, OutboxMessage, PickupRegistration, DestructionConfirmation, Execution, OrderException, ExceptionComment)
-ORDER_STATE = ("status", "exception_state", "pickup_method", "arrived_at", "instruction_deadline", "updated_at")
+WRITTEN = (
+    Event, OutboxMessage, PickupRegistration, DestructionConfirmation, Execution, OrderException, ExceptionComment,
+    ExecutionAcceptance,
+)
+ORDER_STATE = (
+    "status", "exception_state", "acceptance_state", "pickup_method", "arrived_at", "instruction_deadline", "updated_at"
+)
 
 
 def snapshot() -> dict:
