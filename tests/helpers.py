@@ -115,7 +115,7 @@ PREFIX = "/api/v1"
 
 def api_snapshot(*numbers):
     """What a refused request must leave untouched: the orders' state and the event and outbox counts."""
-    orders = {o.number: (o.status, o.exception_state, o.pickup_method, o.arrived_at, o.updated_at)
+    orders = {o.number: (o.status, o.exception_state, o.acceptance_state, o.pickup_method, o.arrived_at, o.updated_at)
               for o in ReverseOrder.objects.filter(number__in=numbers)}
     return orders, Event.objects.count(), OutboxMessage.objects.count()
 

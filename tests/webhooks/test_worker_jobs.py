@@ -25,20 +25,20 @@ def due(world):
 
 def test_reminds_once_three_days_and_once_one_day_before_the_deadline(due):
     far, three, one = due(10), due(2.5), due(0.5)
-    assert jobs.sweep_deadlines() == {"reminded": 2, "overdue": 0}
-    assert jobs.sweep_deadlines() == {"reminded": 0, "overdue": 0}
+    assert jobs.sweep_deadlines() == {"reminded": 2, "overdue": 0, "accepted": 0}
+    assert jobs.sweep_deadlines() == {"reminded": 0, "overdue": 0, "accepted": 0}
     assert kinds(far) == []
     assert kinds(three) == [("deadline_near", {"days_left": 3})]
     assert kinds(one) == [("deadline_near", {"days_left": 1})]
     # Two days on, the first order enters its last day and gets the second reminder.
-    assert jobs.sweep_deadlines(now=timezone.now() + timedelta(days=2)) == {"reminded": 1, "overdue": 1}
+    assert jobs.sweep_deadlines(now=timezone.now() + timedelta(days=2)) == {"reminded": 1, "overdue": 1, "accepted": 0}
     assert kinds(three) == [("deadline_near", {"days_left": 3}), ("deadline_near", {"days_left": 1})]
     assert OutboxMessage.objects.filter(event_type="reverse_order.deadline_near").count() == 3
 
 
 def test_no_reminder_once_instructed(due):
     order = due(2, status=Status.AWAITING_PICKUP, pickup_method="forward")
-    assert jobs.sweep_deadlines() == {"reminded": 0, "overdue": 0}
+    assert jobs.sweep_deadlines() == {"reminded": 0, "overdue": 0, "accepted": 0}
     assert kinds(order) == []
 
 
