@@ -28,8 +28,8 @@ def test_queue_query_count_is_pinned(client, world, django_assert_num_queries):
     for _ in range(30):
         ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, arrived_at=None, goods=[("1", "甲"), ("2", "乙")])
     client_for(client, world.provider1)
-    # session, user, membership, page count, page rows, their lines, tab counts, the 仓库 choices
-    with django_assert_num_queries(9):
+    # session, user, membership, page count, page rows, their lines, tab counts, open disputes, the 仓库 choices
+    with django_assert_num_queries(10):
         assert client.get("/orders/queue/").status_code == 200
 
 

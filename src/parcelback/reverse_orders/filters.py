@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    AcceptanceState,
     BusinessMode,
     CargoOwner,
     ExceptionState,
@@ -59,6 +60,8 @@ AGING = [
     ("later", _("15 天以后到期")),
     ("none", _("无需指令")),
 ]
+# The merchant's answer to an execution; "none" (nothing to answer) is not a choice to filter on.
+ACCEPTANCE_CHOICES = [(value, label) for value, label in AcceptanceState.choices if value != AcceptanceState.NONE]
 AGING_DAYS = {"due_3d": (0, 3), "due_7d": (4, 7), "due_15d": (8, 15), "later": (16, None)}
 # Which moment the 时间 filter reads: the dashboard links a bar of instructions or executions to its list this way.
 TIME_FIELDS = {
@@ -187,6 +190,10 @@ class ReverseOrderFilter(df.FilterSet):
     )
     pickup_method = df.ChoiceFilter(choices=PickupMethod.choices, label=_("提货方式"))
     exception_state = df.ChoiceFilter(choices=ExceptionState.choices, label=_("异常情况"))
+    acceptance_state = df.ChoiceFilter(
+        choices=ACCEPTANCE_CHOICES, label=_("处理结果确认"),
+        help_text="the merchant's answer to the execution: pending (待确认), accepted, disputed",
+    )
     aging = df.ChoiceFilter(choices=AGING, method="filter_aging", label=_("处理时限"))
     exception_type = df.ChoiceFilter(
         choices=OrderException.Type.choices, method="filter_exception_type", label=_("异常类型"),
