@@ -34,11 +34,11 @@ def test_the_defaults_are_the_issues_table():
     assert SHOP_HEARS == {
         EventKind.DEADLINE_NEAR, EventKind.OVERDUE, EventKind.EXCEPTION_RAISED, EventKind.EXCEPTION_COMMENTED,
         EventKind.EXCEPTION_RESOLVED, EventKind.HANDED_OVER, EventKind.FORWARDED, EventKind.DESTROYED,
-        EventKind.HANDOVER_LOCKED, EventKind.CANCELLED,
+        EventKind.HANDOVER_LOCKED, EventKind.CANCELLED, EventKind.EXECUTION_ACCEPTED,
     }
     assert PROVIDER_HEARS == {
         EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED, EventKind.EXCEPTION_COMMENTED,
-        EventKind.PICKUP_CODE_REISSUED,
+        EventKind.PICKUP_CODE_REISSUED, EventKind.EXECUTION_ACCEPTED, EventKind.EXECUTION_DISPUTED,
     }
 
 

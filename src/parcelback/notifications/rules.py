@@ -11,16 +11,16 @@ PROVIDER_SIDE = (Role.PROVIDER_OPERATOR,)
 SHOP_HEARS = {
     EventKind.DEADLINE_NEAR, EventKind.OVERDUE, EventKind.EXCEPTION_RAISED, EventKind.EXCEPTION_COMMENTED,
     EventKind.EXCEPTION_RESOLVED, EventKind.HANDED_OVER, EventKind.FORWARDED, EventKind.DESTROYED,
-    EventKind.HANDOVER_LOCKED, EventKind.CANCELLED,
+    EventKind.HANDOVER_LOCKED, EventKind.CANCELLED, EventKind.EXECUTION_ACCEPTED,  # the system's, after the window
 }
 # Nobody hears of what their own organisation did (a provider is not told of its own comment).
 PROVIDER_HEARS = {
     EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED, EventKind.EXCEPTION_COMMENTED,
-    EventKind.PICKUP_CODE_REISSUED,
+    EventKind.PICKUP_CODE_REISSUED, EventKind.EXECUTION_ACCEPTED, EventKind.EXECUTION_DISPUTED,
 }
 # Mailed at once by default: what needs action today. Everything else goes into the daily digest.
 SHOP_IMMEDIATE = {EventKind.OVERDUE, EventKind.HANDOVER_LOCKED}
-PROVIDER_IMMEDIATE = {EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED}
+PROVIDER_IMMEDIATE = {EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED, EventKind.EXECUTION_DISPUTED}
 
 # Each kind's line in a digest links to the list of the orders in that state now (query string of the list page).
 LIST_OF_KIND = {
@@ -37,6 +37,8 @@ LIST_OF_KIND = {
     EventKind.PICKUP_REGISTERED: "status=awaiting_pickup&ordering=-updated",
     EventKind.DESTRUCTION_CONFIRMED: "status=awaiting_destruction&ordering=-updated",
     EventKind.PICKUP_CODE_REISSUED: "status=awaiting_pickup&pickup_method=self_pickup&ordering=-updated",
+    EventKind.EXECUTION_ACCEPTED: "acceptance_state=accepted&ordering=-updated",
+    EventKind.EXECUTION_DISPUTED: "acceptance_state=disputed&exception_state=pending",
 }
 
 
