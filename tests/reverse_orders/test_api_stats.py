@@ -49,8 +49,10 @@ def test_every_bucket_is_the_lists_count_for_that_bucket(world, api, orders, gro
     for bucket in body["buckets"]:
         if group_by == "week" or group_by in filters or (group_by == "reverse_type" and "tab" in filters):
             continue  # no list filter per week; a filter already on that key; the type filter is a 全部-tab filter
-        if group_by == "pickup_method" and bucket["key"] == "none":
+        if group_by in ("pickup_method", "acceptance_state") and bucket["key"] == "none":
             continue
+        if group_by == "dispute_outcome":
+            continue  # not a list filter: its own test below
         assert bucket["count"] == listed_total(client, **(filters | {group_by: bucket["key"]})), bucket
 
 
@@ -64,6 +66,33 @@ def test_the_buckets_and_their_labels(world, api, orders):
     assert [(b["key"], b["count"]) for b in warehouses] == [("la", 2), ("sydney", 1), ("tokyo", 2)]
     weeks = client.get("/reverse-orders/stats", {"group_by": "week"}).json()["buckets"]
     assert sum(b["count"] for b in weeks) == 5 and all(len(b["key"]) == 8 and "-W" in b["key"] for b in weeks)
+
+
+def test_disputes_and_their_outcomes_per_warehouse(world, api, orders):
+    from parcelback.reverse_orders import services
+    from parcelback.reverse_orders.models import AcceptanceState
+
+    def destroyed(warehouse):
+        return ReverseOrderFactory(shop=world.shop1, warehouse=warehouse, reverse_type=ReverseType.CUSTOMS_DESTROY,
+                                   status=Status.DESTROYED, acceptance_state=AcceptanceState.PENDING)
+
+    settled, still_open, other = destroyed(world.wh_a1), destroyed(world.wh_a1), destroyed(world.wh_b1)
+    dispute = services.Dispute("evidence", "照片不清")
+    services.answer_executions(actor=world.merchant1, numbers=[settled.number, still_open.number, other.number],
+                               result="disputed", dispute=dispute)
+    exception = settled.exceptions.get()
+    services.resolve_exception(actor=world.provider1, number=settled.number, exception_id=exception.pk, note="赔付",
+                               outcome=services.Outcome("compensated", "30", "CNY"))
+    client = api(world.merchant1)
+
+    def outcomes(**filters):
+        body = client.get("/reverse-orders/stats", {"group_by": "dispute_outcome", **filters}).json()
+        return {b["key"]: b["count"] for b in body["buckets"] if b["count"]}
+
+    assert outcomes() == {"open": 2, "compensated": 1, "none": 5}
+    assert outcomes(warehouse="tokyo") == {"open": 1, "compensated": 1, "none": 2}
+    per_warehouse = client.get("/reverse-orders/stats", {"group_by": "warehouse", "acceptance_state": "disputed"}).json()
+    assert {b["key"]: b["count"] for b in per_warehouse["buckets"]} == {"tokyo": 2, world.wh_b1.code: 1}
 
 
 def test_bad_input_is_a_field_error(world, api, orders):

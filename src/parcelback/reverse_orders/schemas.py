@@ -128,8 +128,10 @@ StatsQuery = create_model(
     __doc__="The list page's filters, and how to group the orders they select.",
     **{name: _query_field(filter_) for name, filter_ in ReverseOrderFilter.base_filters.items()},
     group_by=(Literal[GROUPS], Field(description="status, reverse_type, warehouse, exception_state, pickup_method, "
-                                     "aging (overdue, due_3d, due_7d, due_15d, later, none) or week (ISO week of "
-                                     "the time_field's moment, created_at by default; orders without it: none)")),
+                                     "acceptance_state, aging (overdue, due_3d, due_7d, due_15d, later, none), week "
+                                     "(ISO week of the time_field's moment, created_at by default; orders without it: "
+                                     "none) or dispute_outcome (open, upheld, rejected, compensated; none: not "
+                                     "disputed); per warehouse with the warehouse filter")),
 )
 
 

@@ -11,15 +11,18 @@ from parcelback.accounts.models import Warehouse
 from parcelback.core.localtime import as_day, local_bucket
 
 from .filters import AGING, ReverseOrderFilter, aging_condition
-from .models import ExceptionState, PickupMethod, ReverseType, Status
+from .models import AcceptanceState, DisputeOutcome, ExceptionState, PickupMethod, ReverseType, Status
 
 CHOICES = {
     "status": Status.choices,
     "reverse_type": ReverseType.choices,
     "exception_state": ExceptionState.choices,
     "pickup_method": [*PickupMethod.choices, ("none", gettext_lazy("未登记"))],
+    "acceptance_state": AcceptanceState.choices,
 }
-GROUPS = (*CHOICES, "warehouse", "aging", "week")
+# A disputed execution by how its dispute ended (open while its exception is); "none": not disputed.
+DISPUTE_OUTCOMES = [("open", gettext_lazy("未完结")), *DisputeOutcome.choices, ("none", gettext_lazy("无异议"))]
+GROUPS = (*CHOICES, "warehouse", "aging", "week", "dispute_outcome")
 
 
 def _bucket(key: str, label, count: int) -> dict:
@@ -38,6 +41,12 @@ def counts(*, filterset: ReverseOrderFilter, group_by: str, now: datetime | None
         found = dict(orders.values_list("warehouse_id").annotate(n=Count("*")).values_list("warehouse_id", "n"))
         named = Warehouse.objects.filter(pk__in=list(found)).order_by("code").values_list("pk", "code", "name")
         buckets = [_bucket(code, name, found[pk]) for pk, code, name in named]
+    elif group_by == "dispute_outcome":  # few rows: the disputed orders, by their dispute's outcome
+        disputed = orders.filter(acceptance_state=AcceptanceState.DISPUTED).values_list("acceptance__exception__outcome")
+        found = dict(disputed.annotate(n=Count("*")).values_list("acceptance__exception__outcome", "n"))
+        found["open"] = found.pop("", 0) + found.pop(None, 0)
+        found["none"] = orders.count() - sum(found.values())
+        buckets = [_bucket(key, label, found.get(key, 0)) for key, label in DISPUTE_OUTCOMES]
     elif group_by == "aging":  # only orders awaiting instruction fall in a deadline bucket: grouped apart, the
         now = now or timezone.now()  # rest counted (scanning every order with the CASE took twice as long)
         bucket = Case(
