@@ -239,6 +239,8 @@ def test_a_dispute_is_resolved_with_its_outcome_and_compensation(world):
         ({"outcome": "compensated", "amount": "1.005", "currency": "CNY"}, {"compensation_amount": "invalid_amount"}),
         ({"outcome": "compensated", "amount": "NaN", "currency": "CNY"}, {"compensation_amount": "invalid_amount"}),
         ({"outcome": "compensated", "amount": "1e12", "currency": "CNY"}, {"compensation_amount": "invalid_amount"}),
+        ({"outcome": "compensated", "amount": "1e30", "currency": "CNY"}, {"compensation_amount": "invalid_amount"}),
+        ({"outcome": "compensated", "amount": "-5", "currency": "CNY"}, {"compensation_amount": "invalid_amount"}),
         ({"outcome": "compensated", "amount": "10", "currency": "cny"}, {"compensation_currency": "invalid_currency"}),
     ],
 )
@@ -265,3 +267,9 @@ def test_a_merchant_raises_an_exception_on_an_open_order_only(world):
         services.raise_exception(actor=world.merchant1, number=done.number, type="other", description="x")
     with refused_with(Code.NOT_FOUND):
         services.raise_exception(actor=world.merchant2, number=waiting.number, type="other", description="x")
+
+
+def test_a_dispute_is_never_raised_by_hand(world):
+    order = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1)
+    with refused_with(Code.INVALID, errors={"type": "invalid_choice"}):
+        services.raise_exception(actor=world.provider1, number=order.number, type="execution_disputed", description="x")

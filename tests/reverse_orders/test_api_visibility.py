@@ -92,6 +92,8 @@ MATRIX = {
     "confirm_destruction": (
         lambda c, t: c.post("/destruction-confirmations", {"orders": [t.destroy_order.number], "confirm": True}), not_found),
     "record_arrivals": (lambda c, t: c.post("/arrivals", {"orders": [t.order.number]}), not_found),
+    "answer_executions": (
+        lambda c, t: c.post("/execution-acceptances", {"orders": [t.destroy_order.number], "result": "accepted"}), not_found),
     "hand_over": (
         lambda c, t: c.post(f"/reverse-orders/{t.order.number}/handover", {"pickup_code": "123456", "handed_to": "王"}), not_found),
     "reissue_pickup_code": (lambda c, t: c.post(f"/reverse-orders/{t.order.number}/pickup-code"), not_found),

@@ -34,7 +34,8 @@ def raise_exception(
 ) -> OrderException:
     """The warehouse (or the system, e.g. for an overdue order) reports a problem with a parcel."""
     errors = {}
-    if type not in OrderException.Type.values:
+    # A dispute of an execution is opened by the merchant's answer (`acceptance`), never raised by hand.
+    if type not in OrderException.Type.values or type == OrderException.Type.EXECUTION_DISPUTED:
         errors["type"] = "invalid_choice"
     if is_blank(description):
         errors["description"] = "required"
@@ -109,9 +110,11 @@ def _outcome_problems(exception: OrderException, outcome: Outcome | None) -> dic
     errors = {}
     try:
         amount = Decimal(outcome.amount)
+        # Checked in this order: quantize() itself fails on a number beyond the context's precision (1e30).
+        well_formed = amount.is_finite() and 0 < amount < MAX_AMOUNT and amount == amount.quantize(CENT)
     except (InvalidOperation, TypeError):
-        amount = None
-    if amount is None or not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT) or amount >= MAX_AMOUNT:
+        well_formed = False
+    if not well_formed:
         errors["compensation_amount"] = "invalid_amount"
     if not CURRENCY.fullmatch(outcome.currency or ""):
         errors["compensation_currency"] = "invalid_currency"
