@@ -99,6 +99,7 @@ ROW = """<tr>
 ROW_ACTIONS = {  # the actions a row links to: link text, class, the batch dialog's URL name
     "register_pickup": (gettext_noop("登记提货"), "", "orders:batch_pickup"),
     "confirm_destruction": (gettext_noop("确认销毁"), "danger-link", "orders:batch_destroy"),
+    "accept_execution": (gettext_noop("确认处理结果"), "", "orders:batch_accept"),
 }
 
 

@@ -14,8 +14,10 @@ from .models import (
     PICKUP_CODE_LENGTH,
     BusinessMode,
     CargoOwner,
+    DisputeOutcome,
     ExceptionComment,
     Execution,
+    ExecutionAcceptance,
     OrderException,
     OrderLine,
     PickupMethod,
@@ -115,7 +117,11 @@ class CancelForm(forms.Form):
 
 
 class RaiseExceptionForm(forms.Form):
-    type = forms.ChoiceField(label=_("异常类型"), choices=OrderException.Type.choices)
+    # A dispute of an execution is opened by 有异议 (with its type), never raised by hand.
+    type = forms.ChoiceField(
+        label=_("异常类型"),
+        choices=[c for c in OrderException.Type.choices if c[0] != OrderException.Type.EXECUTION_DISPUTED],
+    )
     description = forms.CharField(
         label=_("异常描述"), required=False, **length(OrderException, "description"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -126,7 +132,37 @@ class CommentForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
+    """完结异常: a note; a dispute of an execution also its outcome (the page shows those fields only for one)."""
+
     note = forms.CharField(label=_("处理结果"), required=False, **length(OrderException, "resolution_note"), widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(label=_("处理结论"), required=False, choices=[("", _("请选择"))] + DisputeOutcome.choices)
+    # A number of the column's digits (parsed here); whether it is wanted and positive is the service's answer.
+    compensation_amount = OrderException._meta.get_field("compensation_amount").formfield(required=False)
+    compensation_currency = forms.CharField(label=_("币种"), required=False, **length(OrderException, "compensation_currency"))
+
+    OUTCOME_FIELDS = ("outcome", "compensation_amount", "compensation_currency")
+    field_order = (*OUTCOME_FIELDS, "note")  # a dispute's conclusion first, then the note
+
+    @staticmethod
+    def outcome_of(data: dict) -> services.Outcome | None:
+        """The outcome typed, or None when none of its fields was filled in."""
+        if not any(data[name] not in (None, "") for name in ResolveForm.OUTCOME_FIELDS):
+            return None
+        amount = data["compensation_amount"]
+        return services.Outcome(data["outcome"], "" if amount is None else str(amount), data["compensation_currency"])
+
+
+class AcceptForm(forms.Form):
+    """确认处理结果: nothing to type, the button is the answer."""
+
+
+class DisputeForm(forms.Form):
+    """有异议: what is wrong with the execution, and in the merchant's words."""
+
+    type = forms.ChoiceField(label=_("异议类型"), choices=[("", _("请选择"))] + ExecutionAcceptance.DisputeType.choices)
+    description = forms.CharField(
+        label=_("异议说明"), required=False, **length(ExecutionAcceptance, "description"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ArrivalForm(forms.Form):

@@ -33,6 +33,7 @@ urlpatterns = [
     path("batch/pickup/done/", batch.pickup_done, name="pickup_done"),
     path("batch/pickup/done/slip/", pickup_slip.pickup_slip, name="pickup_slip"),
     path("batch/destroy/", batch.batch_destroy, name="batch_destroy"),
+    path("batch/accept/", batch.batch_accept, name="batch_accept"),
     path("queue/", warehouse.queue, name="queue"),
     path("new/", warehouse.create_order, name="create"),
     path("import/", warehouse.import_orders, name="import"),
@@ -49,5 +50,7 @@ urlpatterns = [
     path("<order_number:number>/exceptions/", detail.raise_exception, name="raise_exception"),
     path("<order_number:number>/exceptions/<int:exception_id>/comment/", detail.comment_exception, name="comment_exception"),
     path("<order_number:number>/exceptions/<int:exception_id>/resolve/", detail.resolve_exception, name="resolve_exception"),
+    path("<order_number:number>/acceptance/", detail.accept_execution, name="accept_execution"),
+    path("<order_number:number>/acceptance/dispute/", detail.dispute_execution, name="dispute_execution"),
     path("<order_number:number>/evidence/<int:evidence_id>/", detail.evidence, name="evidence"),
 ]

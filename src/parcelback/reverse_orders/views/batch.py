@@ -1,4 +1,4 @@
-"""The merchant's instructions from the list: 登记提货 and 确认销毁, for one order or a batch. Each dialog shows
+"""The merchant's instructions from the list: 登记提货, 确认销毁 and 确认处理结果, for one order or a batch. Each dialog shows
 the plan first (who can take the action, who is refused and why), then makes the irreversible write."""
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +18,7 @@ from parcelback.core.console import back_query, go, list_url, page, refusal_to_f
 from parcelback.core.errors import Code, Refused
 
 from .. import batch, forms, selectors, services
-from ..models import PickupMethod
+from ..models import ExecutionAcceptance, PickupMethod
 from . import Action, SelectionTooLarge, refused_list, requested_numbers, selection_too_large
 from ..pickup_code_session import code_groups, keep_codes, kept_codes, sealed_code
 
@@ -161,20 +161,48 @@ def batch_destroy(request):
                 % {"count": len(done), "numbers": ", ".join(o.number for o in done)},
             )
             return go(request, list_url(reverse("orders:list"), back))
+    context = plan_context(actor, Action.CONFIRM_DESTRUCTION, numbers, back)
+    context |= {"error": error, "step": step if context["plan"].ok else "plan"}
+    return page(request, "reverse_orders/batch_destroy.html", context, status=status)
+
+
+def plan_context(actor, action: Action, numbers: list[str], back: str) -> dict:
+    """What 确认销毁 and 确认处理结果 show: the plan (eligible orders, refused ones with their reasons) and the link
+    that narrows the batch to the eligible ones."""
     found = selectors.orders_among(actor=actor, numbers=numbers)
-    plan = batch.plan(Action.CONFIRM_DESTRUCTION, numbers, found, actor.role)
-    return page(
-        request,
-        "reverse_orders/batch_destroy.html",
-        {
-            "numbers": numbers,
-            "back": back,
-            "close_url": list_url(reverse("orders:list"), back),
-            "plan": plan,
-            "refused": refused_list(plan.refused, action=Action.CONFIRM_DESTRUCTION, found=found),
-            "narrow": urlencode({"numbers": [o.number for o in plan.eligible], "back": back}, doseq=True),
-            "error": error,
-            "step": step if plan.ok else "plan",
-        },
-        status=status,
-    )
+    plan = batch.plan(action, numbers, found, actor.role)
+    return {
+        "numbers": numbers,
+        "back": back,
+        "close_url": list_url(reverse("orders:list"), back),
+        "plan": plan,
+        "refused": refused_list(plan.refused, action=action, found=found),
+        "narrow": urlencode({"numbers": [o.number for o in plan.eligible], "back": back}, doseq=True),
+    }
+
+
+@login_required
+def batch_accept(request):
+    """确认处理结果, single or batch: the plan naming every order (and why others cannot be confirmed), then one
+    all-or-nothing confirmation. A dispute is raised per order, on its detail page."""
+    actor = request.actor
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        numbers = requested_numbers(data, actor)
+    except SelectionTooLarge as error:
+        return selection_too_large(request, error)
+    back = back_query(data.get("back"))  # the list view acted from: kept through the dialog, returned to after
+    status, error = 200, None
+    if request.method == "POST" and "submit" in data:
+        try:
+            done = services.answer_executions(actor=actor, numbers=numbers, result=ExecutionAcceptance.Result.ACCEPTED)
+        except Refused as refused:
+            status, error = refused.http_status, refused
+        else:
+            messages.success(
+                request,
+                _("已确认处理结果 %(count)s 条:%(numbers)s") % {"count": len(done), "numbers": ", ".join(o.number for o in done)},
+            )
+            return go(request, list_url(reverse("orders:list"), back))
+    context = plan_context(actor, Action.ACCEPT_EXECUTION, numbers, back) | {"error": error}
+    return page(request, "reverse_orders/batch_accept.html", context, status=status)

@@ -1,5 +1,7 @@
 """One order: every field, its registration, execution, exceptions and timeline, and the forms of the actions
-legal now (the provider's execution, cancelling, exceptions, the merchant's new pickup code)."""
+legal now (the provider's execution, cancelling, exceptions, the merchant's new pickup code and answer to the
+execution: 确认处理结果 / 有异议)."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -14,7 +16,7 @@ from parcelback.core.console import go, page, refusal_to_form
 from parcelback.core.errors import Code, Refused
 
 from .. import forms, selectors, services, states
-from ..models import ExceptionState
+from ..models import ExceptionState, ExecutionAcceptance
 from ..services.execution import handover_warnings
 from ..services.pickup_codes import handover_group
 from ..timeline import label_events
@@ -29,6 +31,8 @@ ACTION_FORMS = {
     Action.RAISE_EXCEPTION: ("raise_form", forms.RaiseExceptionForm),
     Action.COMMENT_EXCEPTION: ("comment_form", forms.CommentForm),
     Action.RESOLVE_EXCEPTION: ("resolve_form", forms.ResolveForm),
+    Action.ACCEPT_EXECUTION: ("accept_form", forms.AcceptForm),
+    Action.DISPUTE_EXECUTION: ("dispute_form", forms.DisputeForm),
 }
 
 
@@ -46,6 +50,8 @@ def render_detail(request, order, bound: dict | None = None, *, status: int = 20
     context["execution"] = execution
     context["evidence"] = list(execution.evidence.all()) if execution else []
     context["exceptions"] = list(order.exceptions.all())
+    context["acceptance"] = getattr(order, "acceptance", None)
+    context["acceptance_days"] = settings.PARCELBACK_ACCEPTANCE_DAYS
     context["events"] = label_events(list(order.events.all()))
     context["is_merchant"] = actor.role in (Role.MERCHANT_OPERATOR, Role.MERCHANT_VIEWER)
     if Action.HAND_OVER in actions and registration:
@@ -213,9 +219,35 @@ def resolve_exception(request, number: str, exception_id: int):
     return detail_action(
         request, number, Action.RESOLVE_EXCEPTION,
         lambda actor, order, d: services.resolve_exception(
-            actor=actor, number=order.number, exception_id=exception_id, note=d["note"]
+            actor=actor, number=order.number, exception_id=exception_id, note=d["note"],
+            outcome=forms.ResolveForm.outcome_of(d),
         ),
         success=_("异常已完结"),
+    )
+
+
+@login_required
+@require_POST
+def accept_execution(request, number: str):
+    return detail_action(
+        request, number, Action.ACCEPT_EXECUTION,
+        lambda actor, order, d: services.answer_executions(
+            actor=actor, numbers=[order.number], result=ExecutionAcceptance.Result.ACCEPTED
+        ),
+        success=_("已确认处理结果"),
+    )
+
+
+@login_required
+@require_POST
+def dispute_execution(request, number: str):
+    return detail_action(
+        request, number, Action.DISPUTE_EXECUTION,
+        lambda actor, order, d: services.answer_executions(
+            actor=actor, numbers=[order.number], result=ExecutionAcceptance.Result.DISPUTED,
+            dispute=services.Dispute(type=d["type"], description=d["description"]),
+        ),
+        success=_("已提交异议,请在异常中与服务商沟通"),
     )
 
 

@@ -17,7 +17,7 @@ from parcelback.core.console import page, pager
 from parcelback.core.errors import Refused
 
 from .. import cells, exports, selectors, services
-from ..filters import AGING, EXCEPTION_AGE, TABS, TYPE_FILTER_CHOICES
+from ..filters import ACCEPTANCE_CHOICES, AGING, EXCEPTION_AGE, TABS, TYPE_FILTER_CHOICES
 from ..models import BusinessMode, ExceptionState, OrderException, PickupMethod, Status
 from . import Action, may, saved_views
 
@@ -25,6 +25,7 @@ FILTER_CHOICES = {
     "status": Status.choices,
     "pickup_method": PickupMethod.choices,
     "exception_state": ExceptionState.choices,
+    "acceptance_state": ACCEPTANCE_CHOICES,
     "business_mode": BusinessMode.choices,
     "reverse_type": TYPE_FILTER_CHOICES,
     "aging": AGING,
@@ -67,7 +68,9 @@ def order_list(request):
     ordering = filterset.ordering_key
     back_param = urlencode({"back": request.GET.urlencode()})
     may_register, may_confirm = may(actor.role, Action.REGISTER_PICKUP), may(actor.role, Action.CONFIRM_DESTRUCTION)
-    row = cells.ListRows(role=actor.role, back_param=back_param, with_checkbox=may_register or may_confirm)
+    may_accept = may(actor.role, Action.ACCEPT_EXECUTION)
+    may_select = may_register or may_confirm or may_accept  # rows are ticked for a batch action
+    row = cells.ListRows(role=actor.role, back_param=back_param, with_checkbox=may_select)
     return page(
         request,
         "reverse_orders/list.html",
@@ -86,6 +89,8 @@ def order_list(request):
             "warehouses": account_selectors.filter_warehouses(actor=actor),
             "may_register": may_register,
             "may_confirm": may_confirm,
+            "may_accept": may_accept,
+            "may_select": may_select,
             "export_query": request.GET.urlencode(),
             "back": request.GET.urlencode(),  # the view itself: dialogs and detail links return here
             "back_param": back_param,
