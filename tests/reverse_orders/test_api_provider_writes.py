@@ -217,11 +217,14 @@ def test_exception_lifecycle_over_the_api(api, world):
     assert kinds == ["exception_raised", "exception_commented", "exception_resolved"]
 
 
-def test_merchant_may_not_raise_an_exception(api, world):
-    order = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1)
-    before = snapshot(order.number)
-    assert_error(api(world.merchant1).post(f"/reverse-orders/{order.number}/exceptions", {"type": "lost", "description": "x"}), 403, "not_permitted")
-    assert snapshot(order.number) == before and OrderException.objects.count() == 0
+def test_merchant_raises_exceptions_on_open_orders_only_and_viewers_never(api, world):
+    """After execution a merchant disputes (POST /execution-acceptances) rather than raising an exception."""
+    done = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, status="picked_up", pickup_method="self_pickup")
+    before = snapshot(done.number)
+    assert_error(api(world.merchant1).post(f"/reverse-orders/{done.number}/exceptions", {"type": "lost", "description": "x"}), 409, "wrong_status")
+    open_order = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1)
+    assert_error(api(world.viewer1).post(f"/reverse-orders/{open_order.number}/exceptions", {"type": "lost", "description": "x"}), 403, "not_permitted")
+    assert snapshot(done.number) == before and OrderException.objects.count() == 0
 
 
 def test_stale_if_match_is_refused_with_412(api, world):

@@ -366,7 +366,7 @@ def test_refuses_exception_actions_out_of_turn(world):
     with refused_with(Code.EXCEPTION_NOT_OPEN):
         services.comment_exception(actor=world.merchant1, number=o.number, exception_id=1, body="?")
     with refused_with(Code.NOT_PERMITTED):
-        services.raise_exception(actor=world.merchant1, number=o.number, type="damaged", description="x")
+        services.raise_exception(actor=world.viewer1, number=o.number, type="damaged", description="x")
     with refused_with(Code.INVALID, errors={"type": "invalid_choice"}):
         services.raise_exception(actor=world.provider1, number=o.number, type="alien", description="x")
     exc = services.raise_exception(actor=world.provider1, number=o.number, type="damaged", description="x")

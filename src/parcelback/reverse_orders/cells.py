@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from . import states
-from .models import ExceptionState
+from .models import AcceptanceState, ExceptionState
 
 PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted in a path argument
 
@@ -67,6 +67,13 @@ def status_html(order) -> SafeString:
     return mark_safe(f'<span class="tag status-{esc(order.status)}">{esc(order.get_status_display())}</span>')
 
 
+def acceptance_html(order) -> SafeString:
+    """Under an executed order's status: the merchant's answer to it (待确认 / 已确认 / 有异议); nothing before."""
+    if order.acceptance_state == AcceptanceState.NONE:
+        return mark_safe("")
+    return mark_safe(f'<div class="sub acceptance-{esc(order.acceptance_state)}">{esc(order.get_acceptance_state_display())}</div>')
+
+
 def exception_html(order) -> SafeString:
     """"当前无异常" plainly; an open or closed exception as a coloured tag."""
     label = esc(order.get_exception_state_display())
@@ -89,7 +96,7 @@ ROW = """<tr>
         <td data-label="{l_goods}">{goods}</td>
         <td data-label="{l_warehouse}">{warehouse}<div class="sub">{mode} · {owner}</div></td>
         <td data-label="{l_type}"><span class="tag">{reverse_type}</span></td>
-        <td data-label="{l_status}">{status}</td>
+        <td data-label="{l_status}">{status}{acceptance}</td>
         <td data-label="{l_pickup}">{pickup}</td>
         <td data-label="{l_exception}">{exception}</td>
         <td data-label="{l_deadline}">{deadline}</td>
@@ -150,7 +157,7 @@ class ListRows:
             sales_return_no=esc(order.sales_return_no or "—"), order_no=esc(order.order_no or "—"),
             goods=goods_html(order.line_items, self.goods_labels),
             warehouse=esc(order.warehouse.name), mode=esc(order.get_business_mode_display()), owner=esc(order.owner.name),
-            reverse_type=esc(order.get_reverse_type_display()), status=status_html(order),
+            reverse_type=esc(order.get_reverse_type_display()), status=status_html(order), acceptance=acceptance_html(order),
             pickup=esc(order.get_pickup_method_display() or "—"), exception=exception_html(order),
             deadline=days_html(order.days_left(self.now)), created=month_day_time(order.created_at),
             updated=month_day_time(order.updated_at), actions=self.actions(order, detail, row_actions),

@@ -65,6 +65,7 @@ class ListedOrder:
     get_status_display = display("status", Status.choices)
     get_reverse_type_display = display("reverse_type", ReverseType.choices)
     get_exception_state_display = display("exception_state", ExceptionState.choices)
+    get_acceptance_state_display = display("acceptance_state", AcceptanceState.choices)
     get_pickup_method_display = display("pickup_method", PickupMethod.choices)
     get_business_mode_display = display("business_mode", BusinessMode.choices)
 

@@ -63,6 +63,11 @@ GOODS = [
 ]
 # What a warehouse reports, what the merchant answers and how it ended, per exception type (they must match).
 Type = OrderException.Type
+DISPUTE_STORIES = {  # by what was done: destroyed (True), forwarded, picked up
+    True: ("evidence", "销毁照片看不清单号,请补拍销毁过程视频"),
+    PickupMethod.FORWARD: ("not_received", "收件人反馈未收到转寄包裹,请提供签收记录"),
+    PickupMethod.SELF_PICKUP: ("mismatch", "提货时发现少了一件洗发水"),
+}
 EXCEPTION_STORIES = {
     Type.DAMAGED: [
         ("外箱破损,内件受潮", "请拍照确认内件情况", "内件完好,已重新包装"),
@@ -228,6 +233,7 @@ class Command(BaseCommand):
                         method="海关监管下焚烧",
                         evidence=[SimpleUploadedFile("destruction.png", tiny_png(), content_type="image/png")],
                     )
+                    self.answer(order, merchant[order.shop.code], provider, rng)
                 continue
             code = self.register(order, merchant[order.shop.code], rng, now)
             order.refresh_from_db()
@@ -236,6 +242,7 @@ class Command(BaseCommand):
                     services.hand_over(actor=provider, number=order.number, pickup_code=code, handed_to="张三")
                 else:
                     services.forward(actor=provider, number=order.number, carrier="顺丰速运", tracking_number=f"SF{rng.randint(10**11, 10**12 - 1)}")
+                self.answer(order, merchant[order.shop.code], provider, rng)
             elif rng.random() < 0.2:
                 self.exception(order, provider, merchant[order.shop.code], rng)
 
@@ -258,6 +265,20 @@ class Command(BaseCommand):
                 remark="请用原包装转寄",
             )
         return services.register_pickup(actor=merchant, numbers=[order.number], details=details).pickup_code
+
+    @staticmethod
+    def answer(order, merchant, provider, rng: random.Random) -> None:
+        """The merchant confirms about half of what the warehouses did and disputes a few (one of which the
+        provider has answered in the thread); the rest wait, 待确认."""
+        roll = rng.random()
+        if roll < 0.5:
+            services.answer_executions(actor=merchant, numbers=[order.number], result="accepted")
+        elif roll < 0.6:
+            dispute = services.Dispute(*DISPUTE_STORIES[order.reverse_type == ReverseType.CUSTOMS_DESTROY or order.pickup_method])
+            services.answer_executions(actor=merchant, numbers=[order.number], result="disputed", dispute=dispute)
+            if rng.random() < 0.5:
+                exception = order.exceptions.get(type="execution_disputed")
+                services.comment_exception(actor=provider, number=order.number, exception_id=exception.pk, body="已补充凭证,请查看")
 
     @staticmethod
     def exception(order, provider, merchant, rng: random.Random) -> None:
