@@ -12,6 +12,7 @@ from parcelback.reverse_orders.models import (
     DestructionConfirmation,
     Event,
     ExceptionComment,
+    ExceptionFile,
     Execution,
     ExecutionAcceptance,
     OrderException,
@@ -23,7 +24,7 @@ from parcelback.webhooks.models import OutboxMessage
 
 WRITTEN = (
     Event, OutboxMessage, PickupRegistration, DestructionConfirmation, Execution, OrderException, ExceptionComment,
-    ExecutionAcceptance,
+    ExecutionAcceptance, ExceptionFile,
 )
 ORDER_STATE = (
     "status", "exception_state", "acceptance_state", "pickup_method", "arrived_at", "instruction_deadline", "updated_at"

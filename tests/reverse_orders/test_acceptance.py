@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
@@ -273,3 +274,46 @@ def test_a_dispute_is_never_raised_by_hand(world):
     order = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1)
     with refused_with(Code.INVALID, errors={"type": "invalid_choice"}):
         services.raise_exception(actor=world.provider1, number=order.number, type="execution_disputed", description="x")
+
+
+def test_a_dispute_and_the_replies_carry_evidence_files_kept_on_the_thread(world, settings, tmp_path):
+    from .test_services import png
+
+    settings.MEDIA_ROOT = tmp_path
+    (order,) = executed(world)
+    dispute = services.Dispute("evidence", "照片看不清", files=(png("a.png"),))
+    services.answer_executions(actor=world.merchant1, numbers=[order.number], result="disputed", dispute=dispute)
+    exception = OrderException.objects.get(order=order)
+    services.comment_exception(
+        actor=world.provider1, number=order.number, exception_id=exception.pk, body="补拍的视频截图", files=[png("b.png"), png("c.png")]
+    )
+    assert [(f.comment_id is None, f.content_type) for f in exception.files.order_by("id")] == [
+        (True, "image/png"), (False, "image/png"), (False, "image/png")
+    ]
+    assert [len(f) for f in (exception.own_files, exception.comments.get().files.all())] == [1, 2]
+    assert Event.objects.get(order=order, kind="execution_disputed").data["files"] == 1
+    assert Event.objects.get(order=order, kind="exception_commented").data["files"] == 2
+
+
+@pytest.mark.parametrize(
+    ("files", "problem"),
+    [
+        (lambda png: [SimpleUploadedFile("x.png", b"not an image", content_type="image/png")], "unsupported_file_type"),
+        (lambda png: [png(f"{i}.png") for i in range(11)], "too_many_files"),
+    ],
+)
+def test_bad_files_are_refused_with_the_field_and_write_nothing(world, settings, tmp_path, files, problem):
+    from .test_services import png
+
+    settings.MEDIA_ROOT = tmp_path
+    (order,) = executed(world)
+    with refused_with(Code.INVALID, errors={"dispute.files": problem}):
+        services.answer_executions(
+            actor=world.merchant1, numbers=[order.number], result="disputed",
+            dispute=services.Dispute("evidence", "x", files=tuple(files(png))),
+        )
+    services.answer_executions(actor=world.merchant1, numbers=[order.number], result="disputed", dispute=EVIDENCE)
+    exception = OrderException.objects.get(order=order)
+    with refused_with(Code.INVALID, errors={"files": problem}):
+        services.comment_exception(actor=world.provider1, number=order.number, exception_id=exception.pk, body="x", files=files(png))
+    assert not list(tmp_path.rglob("*.png"))

@@ -311,3 +311,40 @@ def test_providers_queue_lists_open_disputes_under_their_tab(client, world):
     assert f'<a class="mono" href="/orders/{order.number}/">{order.number}</a>' in rows
     assert f'<a href="/orders/{order.number}/">处理</a>' in rows
     assert pending.number not in rows
+
+
+def test_files_of_a_dispute_and_of_a_reply_are_shown_and_served_to_both_sides_only(client, world, settings, tmp_path):
+    from parcelback.reverse_orders.management.commands.demo import tiny_png
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    (order,) = executed(world)
+    client_for(client, world.merchant1)
+    photo = SimpleUploadedFile("proof.png", tiny_png(), content_type="image/png")
+    post = {"type": DisputeType.EVIDENCE, "description": "看不清", "files": [photo]}
+    assert client.post(f"/orders/{order.number}/acceptance/dispute/", post).status_code == 302
+    exception = OrderException.objects.get(order=order)
+    client_for(client, world.provider1)
+    reply = {"body": "补拍", "files": [SimpleUploadedFile("new.png", tiny_png(), content_type="image/png")]}
+    assert client.post(f"/orders/{order.number}/exceptions/{exception.pk}/comment/", reply).status_code == 302
+    files = list(exception.files.order_by("id"))
+    urls = [f"/orders/{order.number}/exceptions/{exception.pk}/files/{f.pk}/" for f in files]
+    for actor in (world.provider1, world.merchant1):
+        html = detail(client_for(client, actor), order)
+        assert all(url in html for url in urls)
+        served = client.get(urls[1])
+        assert served.status_code == 200 and served["Content-Type"] == "image/png" and served["X-Content-Type-Options"] == "nosniff"
+    assert client_for(client, world.merchant2).get(urls[0]).status_code == 404
+    assert client_for(client, world.merchant1).get(f"/orders/{order.number}/exceptions/{exception.pk}/files/999999/").status_code == 404
+
+
+def test_a_reply_with_a_file_that_is_not_a_photo_or_pdf_is_refused_and_writes_nothing(client, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    order, exception = disputed(world)
+    client_for(client, world.provider1)
+    bad = {"body": "补拍", "files": [SimpleUploadedFile("x.png", b"MZ not an image", content_type="image/png")]}
+    with nothing_written():
+        response = client.post(f"/orders/{order.number}/exceptions/{exception.pk}/comment/", bad)
+    assert response.status_code == 400 and escape(str(PROBLEMS["unsupported_file_type"])) in response.content.decode()

@@ -32,8 +32,9 @@ def test_detail_query_count_is_pinned(client, world, orders, django_assert_num_q
     exc = services.raise_exception(actor=world.provider1, number=order.number, type="damaged", description="外箱破损")
     services.comment_exception(actor=world.merchant1, number=order.number, exception_id=exc.pk, body="请拍照")
     client_for(client, world.merchant1)
-    # session, user, membership, order (+joins), lines, exceptions, comments (+authors), events
-    with django_assert_num_queries(9):
+    # session, user, membership, order (+joins), lines, exceptions, their files, comments (+authors), the comments'
+    # files, events
+    with django_assert_num_queries(11):
         assert client.get(f"/orders/{order.number}/").status_code == 200
 
 

@@ -185,7 +185,8 @@ def order_detail(*, actor: Actor, number: str) -> ReverseOrder:
             Prefetch(
                 "exceptions",
                 queryset=OrderException.objects.prefetch_related(
-                    Prefetch("comments", queryset=ExceptionComment.objects.select_related("author"))
+                    Prefetch("comments", queryset=ExceptionComment.objects.select_related("author").prefetch_related("files")),
+                    "files",
                 ),
             ),
             Prefetch("events", queryset=Event.objects.order_by("at", "id")),

@@ -53,4 +53,8 @@ urlpatterns = [
     path("<order_number:number>/acceptance/", detail.accept_execution, name="accept_execution"),
     path("<order_number:number>/acceptance/dispute/", detail.dispute_execution, name="dispute_execution"),
     path("<order_number:number>/evidence/<int:evidence_id>/", detail.evidence, name="evidence"),
+    path(
+        "<order_number:number>/exceptions/<int:exception_id>/files/<int:file_id>/", detail.exception_file,
+        name="exception_file",
+    ),
 ]

@@ -6,6 +6,7 @@ from .handling import (
     DisputeOutcome,
     EvidenceFile,
     ExceptionComment,
+    ExceptionFile,
     Execution,
     ExecutionAcceptance,
     OrderException,
@@ -42,8 +43,8 @@ from .saved_views import (
 __all__ = [
     "CANCEL_REASON_LENGTH", "PICKUP_CODE_LENGTH", "PICKUP_CODE_MAX_WRONG", "AcceptanceState", "BusinessMode",
     "CargoOwner", "DeadlinePolicy", "DestructionConfirmation", "DisputeOutcome", "Event", "EventKind", "EvidenceFile",
-    "ExceptionComment", "ExceptionState", "Execution", "ExecutionAcceptance", "ExportJob", "NumberSequence", "OrderException", "OrderLine", "PickupCode",
-    "PickupMethod", "PickupRegistration", "ReverseOrder", "ReverseOrderQuerySet", "ReverseType", "Status",
+    "ExceptionComment", "ExceptionFile", "ExceptionState", "Execution", "ExecutionAcceptance", "ExportJob",
+    "NumberSequence", "OrderException", "OrderLine", "PickupCode", "PickupMethod", "PickupRegistration", "ReverseOrder", "ReverseOrderQuerySet", "ReverseType", "Status",
     "choice_label", "max_length",
     "MAX_SHARED_VIEWS", "MAX_VIEWS_PER_PERSON", "SAVED_VIEW_NAME_LENGTH", "SAVED_VIEW_QUERY_LENGTH", "SavedView",
 ]

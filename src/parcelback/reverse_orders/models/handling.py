@@ -161,6 +161,11 @@ class OrderException(models.Model):
     def __str__(self) -> str:
         return f"{self.order} · {self.get_type_display()}"
 
+    @property
+    def own_files(self) -> list:
+        """The files raised with the exception itself (a dispute's proof), not those of its replies."""
+        return [f for f in self.files.all() if f.comment_id is None]
+
 
 class ExceptionComment(models.Model):
     """One message in an exception's thread, from either side."""
@@ -172,6 +177,24 @@ class ExceptionComment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class ExceptionFile(models.Model):
+    """A photo or document in an exception's thread: the merchant's proof with a dispute (no comment), or attached
+    to a reply (a provider's new evidence, say). Served only to those who may see the order."""
+
+    exception = models.ForeignKey(OrderException, on_delete=models.PROTECT, related_name="files")
+    comment = models.ForeignKey(ExceptionComment, on_delete=models.PROTECT, null=True, blank=True, related_name="files")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.file.name
 
 
 class ExecutionAcceptance(models.Model):

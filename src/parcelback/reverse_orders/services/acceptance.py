@@ -20,6 +20,8 @@ from ..models import (
     OrderException,
     ReverseOrder,
 )
+from .files import sniffed
+from .order_exceptions import attach
 from .steps import Action, move, record, take
 
 Result = ExecutionAcceptance.Result
@@ -29,6 +31,7 @@ Result = ExecutionAcceptance.Result
 class Dispute:
     type: str
     description: str
+    files: tuple = ()  # photos or PDFs backing it (`files.sniffed`), kept on the exception it opens
 
 
 def _checked(result: str, dispute: Dispute | None) -> dict[str, str]:
@@ -39,7 +42,8 @@ def _checked(result: str, dispute: Dispute | None) -> dict[str, str]:
         return {"dispute": "only_for_dispute"} if dispute else {}
     if dispute is None:
         return {"dispute": "required"}
-    errors = {}
+    _kinds, problem = sniffed(dispute.files, required=False)
+    errors = {"dispute.files": problem} if problem else {}
     if dispute.type not in ExecutionAcceptance.DisputeType.values:
         errors["dispute.type"] = "invalid_choice"
     if is_blank(dispute.description):
@@ -79,6 +83,7 @@ def _accepted(orders: list[ReverseOrder], actor: Actor, *, now: datetime, automa
 
 def _disputed(orders: list[ReverseOrder], actor: Actor, dispute: Dispute, *, now: datetime) -> None:
     description = dispute.description.strip()
+    kinds, _problem = sniffed(dispute.files, required=False)
     ReverseOrder.objects.filter(pk__in=[o.pk for o in orders]).update(exception_state=ExceptionState.PENDING)
     for order in orders:
         order.exception_state = ExceptionState.PENDING
@@ -86,11 +91,13 @@ def _disputed(orders: list[ReverseOrder], actor: Actor, dispute: Dispute, *, now
             order=order, type=OrderException.Type.EXECUTION_DISPUTED, description=description,
             raised_by_id=actor.user_id, raised_at=now,
         )
+        attach(exception, dispute.files, kinds, now=now)
         ExecutionAcceptance.objects.create(
             order=order, result=Result.DISPUTED, dispute_type=dispute.type, description=description,
             exception=exception, answered_by_id=actor.user_id, created_at=now,
         )
         data = {"exception_id": exception.pk, "dispute_type": dispute.type, "description": description}
+        data |= {"files": len(dispute.files)} if dispute.files else {}
         record([order], EventKind.EXECUTION_DISPUTED, actor, data, now=now)
 
 

@@ -20,6 +20,7 @@ from ..models import (
     PickupRegistration,
     ReverseOrder,
 )
+from .files import sniffed
 from .pickup_codes import check_pickup_code, lock_handover_group
 from .steps import Action, move, one, record, user_id_of
 
@@ -107,42 +108,6 @@ def forward(
     return order
 
 
-EVIDENCE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_MAX_FILES = 10
-
-
-def _head(upload) -> bytes:
-    head = upload.read(12)
-    upload.seek(0)
-    return head
-
-
-def _evidence_problem(files, kinds) -> str | None:
-    if not files:
-        return "required"
-    if len(files) > EVIDENCE_MAX_FILES:
-        return "too_many_files"
-    if any(upload.size > EVIDENCE_MAX_BYTES for upload in files):
-        return "file_too_large"
-    if any(kind not in EVIDENCE_TYPES for kind in kinds):
-        return "unsupported_file_type"
-    return None
-
-
-def _sniff(head: bytes) -> str | None:
-    """The file's real type from its first bytes; the client's claimed content type is not trusted."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    return None
-
-
 def destroy(
     *, actor: Actor, number: str, destroyed_at: datetime | None, method: str, evidence: list,
     precondition: Callable[[ReverseOrder], None] | None = None,
@@ -156,8 +121,8 @@ def destroy(
         errors["destroyed_at"] = "in_future"
     if is_blank(method):
         errors["method"] = "required"
-    kinds = [_sniff(_head(upload)) for upload in evidence]
-    if problem := _evidence_problem(evidence, kinds):
+    kinds, problem = sniffed(evidence, required=True)
+    if problem:
         errors["evidence"] = problem
     if errors:
         raise Refused(Code.INVALID, field=next(iter(errors)), errors=errors)

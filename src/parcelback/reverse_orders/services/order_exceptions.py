@@ -18,10 +18,12 @@ from ..models import (
     DisputeOutcome,
     EventKind,
     ExceptionComment,
+    ExceptionFile,
     ExceptionState,
     OrderException,
     ReverseOrder,
 )
+from .files import sniffed
 from .steps import Action, one, record, user_id_of
 
 CENT = Decimal("0.01")
@@ -59,6 +61,14 @@ def raise_exception(
     return exception
 
 
+def attach(exception: OrderException, files, kinds, *, comment: ExceptionComment | None = None, now) -> None:
+    """Keep checked uploads (`files.sniffed`) in the exception's thread, on a reply or on the exception itself."""
+    ExceptionFile.objects.bulk_create(
+        ExceptionFile(exception=exception, comment=comment, file=upload, content_type=kind, size=upload.size, created_at=now)
+        for upload, kind in zip(files, kinds)
+    )
+
+
 def _open_exception(order: ReverseOrder, exception_id: int) -> OrderException:
     exception = order.exceptions.filter(pk=exception_id).first()
     if exception is None:
@@ -69,11 +79,16 @@ def _open_exception(order: ReverseOrder, exception_id: int) -> OrderException:
 
 
 def comment_exception(
-    *, actor: Actor, number: str, exception_id: int, body: str, precondition: Callable[[ReverseOrder], None] | None = None
+    *, actor: Actor, number: str, exception_id: int, body: str, files=(),
+    precondition: Callable[[ReverseOrder], None] | None = None,
 ) -> ExceptionComment:
-    """Either side adds to the exception's thread."""
-    if is_blank(body):
-        raise Refused(Code.INVALID, field="body", errors={"body": "required"})
+    """Either side adds to the exception's thread, with photos or PDFs (new evidence) if it has them."""
+    kinds, problem = sniffed(files, required=False)
+    errors = {"body": "required"} if is_blank(body) else {}
+    if problem:
+        errors["files"] = problem
+    if errors:
+        raise Refused(Code.INVALID, field=next(iter(errors)), errors=errors)
     now = timezone.now()
     with transaction.atomic():
         order = one(actor, number, Action.COMMENT_EXCEPTION)
@@ -81,9 +96,11 @@ def comment_exception(
             precondition(order)
         exception = _open_exception(order, exception_id)
         comment = ExceptionComment.objects.create(exception=exception, author_id=user_id_of(actor), body=body.strip(), created_at=now)
+        attach(exception, files, kinds, comment=comment, now=now)
         ReverseOrder.objects.filter(pk=order.pk).update(updated_at=now)
         order.updated_at = now
-        record([order], EventKind.EXCEPTION_COMMENTED, actor, {"exception_id": exception.pk, "body": body.strip()}, now=now)
+        data = {"exception_id": exception.pk, "body": body.strip()} | ({"files": len(files)} if files else {})
+        record([order], EventKind.EXCEPTION_COMMENTED, actor, data, now=now)
     return comment
 
 

@@ -207,7 +207,8 @@ def comment_exception(request, number: str, exception_id: int):
     return detail_action(
         request, number, Action.COMMENT_EXCEPTION,
         lambda actor, order, d: services.comment_exception(
-            actor=actor, number=order.number, exception_id=exception_id, body=d["body"]
+            actor=actor, number=order.number, exception_id=exception_id, body=d["body"],
+            files=request.FILES.getlist("files"),
         ),
         success=_("已留言"),
     )
@@ -245,7 +246,7 @@ def dispute_execution(request, number: str):
         request, number, Action.DISPUTE_EXECUTION,
         lambda actor, order, d: services.answer_executions(
             actor=actor, numbers=[order.number], result=ExecutionAcceptance.Result.DISPUTED,
-            dispute=services.Dispute(type=d["type"], description=d["description"]),
+            dispute=services.Dispute(type=d["type"], description=d["description"], files=tuple(request.FILES.getlist("files"))),
         ),
         success=_("已提交异议,请在异常中与服务商沟通"),
     )
@@ -260,9 +261,23 @@ def evidence(request, number: str, evidence_id: int):
     found = [e for e in (execution.evidence.all() if execution else []) if e.pk == evidence_id]
     if not found:
         raise Http404
-    # Images show inline; a PDF (or anything else) is only downloaded, never rendered in the console's origin,
-    # and the browser must not second-guess the type.
-    item = found[0]
+    return served(found[0])
+
+
+@login_required
+@require_GET
+def exception_file(request, number: str, exception_id: int, file_id: int):
+    """A photo or document of an exception's thread, served like destruction evidence."""
+    order = order_or_404(request.actor, number)
+    found = [f for e in order.exceptions.all() if e.pk == exception_id for f in e.files.all() if f.pk == file_id]
+    if not found:
+        raise Http404
+    return served(found[0])
+
+
+def served(item) -> FileResponse:
+    """Images show inline; a PDF (or anything else) is only downloaded, never rendered in the console's origin,
+    and the browser must not second-guess the type."""
     inline = item.content_type in INLINE_EVIDENCE_TYPES
     name = item.file.name.rsplit("/", 1)[-1]
     response = FileResponse(
