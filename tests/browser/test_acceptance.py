@@ -3,10 +3,12 @@ provider answering in the dispute's thread (found under the work queue's 有异�
 and the merchant reading the outcome; and the batch confirmation from the list."""
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urljoin
 
 import pytest
 from django.utils import timezone
 
+from parcelback.reverse_orders.management.commands.demo import tiny_png
 from parcelback.reverse_orders.models import AcceptanceState, OrderException, ReverseOrder, ReverseType, Status
 
 from ..factories import ReverseOrderFactory
@@ -43,9 +45,15 @@ def test_a_destroyed_parcel_is_disputed_answered_and_compensated(world, open_as)
     provider.click("nav.tabs a:has-text('有异议')")
     provider.click(f"table.orders a:has-text('{order.number}')")
     provider.wait_for_url(f"**/orders/{order.number}/")
-    provider.fill("#exceptions textarea[name=body]", "已补拍,照片见附件说明")
+    provider.fill("#exceptions textarea[name=body]", "已补拍,照片见附件")
+    provider.set_input_files(
+        "#exceptions input[name=files]", files=[{"name": "retake.png", "mimeType": "image/png", "buffer": tiny_png()}]
+    )
     submit(provider, "留言")
-    assert "已补拍,照片见附件说明" in provider.inner_text("#exceptions .thread")
+    assert "已补拍,照片见附件" in provider.inner_text("#exceptions .thread")
+    photo = provider.locator("#exceptions .thread .thread-files a").first
+    assert photo.inner_text() == "图片 1"
+    assert provider.request.get(urljoin(provider.url, photo.get_attribute("href"))).headers["content-type"] == "image/png"
     provider.select_option("#exceptions select[name=outcome]", label="已赔付")
     provider.fill("#exceptions input[name=compensation_amount]", "120.50")
     provider.fill("#exceptions input[name=compensation_currency]", "CNY")
@@ -59,7 +67,7 @@ def test_a_destroyed_parcel_is_disputed_answered_and_compensated(world, open_as)
 
     merchant.reload()
     thread = merchant.inner_text("#exceptions")
-    assert "已补拍,照片见附件说明" in thread
+    assert "已补拍,照片见附件" in thread
     assert "处理结论:已赔付" in thread and "120.50 CNY" in thread and "凭证确有缺失,按货值赔付" in thread
     assert merchant.locator("#dispute-form").count() == 0 and merchant.locator("#accept-form").count() == 0
 
