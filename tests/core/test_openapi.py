@@ -71,6 +71,7 @@ OPERATIONS = {
     "reissue_pickup_code": ("post", "/reverse-orders/{number}/pickup-code"),
     "confirm_destruction": ("post", "/destruction-confirmations"),
     "answer_executions": ("post", "/execution-acceptances"),
+    "reply_with_evidence": ("post", "/reverse-orders/{number}/exceptions/{exception_id}/evidence"),
     "record_arrivals": ("post", "/arrivals"),
     "hand_over": ("post", "/reverse-orders/{number}/handover"),
     "forward_order": ("post", "/reverse-orders/{number}/forwarding"),
@@ -141,6 +142,7 @@ ACTIONS = {
     "forward_order": Action.FORWARD, "destroy_order": Action.DESTROY, "cancel_order": Action.CANCEL,
     "raise_exception": Action.RAISE_EXCEPTION, "comment_exception": Action.COMMENT_EXCEPTION,
     "resolve_exception": Action.RESOLVE_EXCEPTION, "answer_executions": Action.DISPUTE_EXECUTION,
+    "reply_with_evidence": Action.COMMENT_EXCEPTION,
 }
 
 

@@ -92,3 +92,27 @@ def test_merchant_raises_an_exception_on_an_open_order_through_the_api(api, worl
     order = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, reverse_type=ReverseType.CUSTOMS_RETURN, arrived_at=None)
     response = api(world.merchant1).post(f"/reverse-orders/{order.number}/exceptions", {"type": "not_arrived", "description": "10 天未到仓"})
     assert response.status_code == 201 and response.json()["type"] == "not_arrived"
+
+
+def test_a_reply_with_evidence_files_through_the_api(api, world, forwarded, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parcelback.reverse_orders.management.commands.demo import tiny_png
+
+    settings.MEDIA_ROOT = tmp_path
+    number = forwarded[0].number
+    api(world.merchant1).post("/execution-acceptances", {"orders": [number], "result": "disputed", "dispute": DISPUTE})
+    exception_id = api(world.provider1).get(f"/reverse-orders/{number}").json()["acceptance"]["exception_id"]
+    url = f"/reverse-orders/{number}/exceptions/{exception_id}/evidence"
+    photo = SimpleUploadedFile("signed.png", tiny_png(), content_type="image/png")
+    reply = api(world.provider1).post_multipart(url, {"body": "签收单见附件", "files": [photo]})
+    assert reply.status_code == 201, reply.content
+    assert [(f["content_type"], f["size"]) for f in reply.json()["files"]] == [("image/png", len(tiny_png()))]
+    thread = api(world.merchant1).get(f"/reverse-orders/{number}").json()["exceptions"][0]["comments"]
+    assert thread[0]["body"] == "签收单见附件" and thread[0]["files"][0]["content_type"] == "image/png"
+    before = api_snapshot(number)
+    bad = api(world.provider1).post_multipart(url, {"body": "x", "files": [SimpleUploadedFile("a.png", b"MZ", content_type="image/png")]})
+    assert_error(bad, 400, "invalid", field="files")
+    extra = api(world.provider1).post_multipart(url, {"body": "x", "note": "y", "files": [photo]})
+    assert_error(extra, 400, "invalid", field="note")
+    assert api_snapshot(number) == before

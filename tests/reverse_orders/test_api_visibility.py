@@ -110,6 +110,10 @@ MATRIX = {
         lambda c, t: c.post(f"/reverse-orders/{t.destroy_order.number}/exceptions", {"type": "lost", "description": "x"}), not_found),
     "comment_exception": (
         lambda c, t: c.post(f"/reverse-orders/{t.order.number}/exceptions/{t.exception.pk}/comments", {"body": "x"}), not_found),
+    "reply_with_evidence": (
+        lambda c, t: c.post_multipart(f"/reverse-orders/{t.order.number}/exceptions/{t.exception.pk}/evidence", {
+            "body": "x", "files": [SimpleUploadedFile("a.png", tiny_png(), content_type="image/png")]}),
+        not_found),
     "resolve_exception": (
         lambda c, t: c.post(f"/reverse-orders/{t.order.number}/exceptions/{t.exception.pk}/resolve", {"note": "x"}), not_found),
     "create_endpoint": (

@@ -76,6 +76,16 @@ def _order(order: "ReverseOrder | selectors.ListedOrder", actor: Actor) -> dict:
     return order_data(order, iso_times=False) | {"available_actions": actions}
 
 
+def _file(item) -> dict:
+    return {"name": item.file.name.rsplit("/", 1)[-1], "content_type": item.content_type, "size": item.size}
+
+
+def _comment(comment) -> dict:
+    author = comment.author.get_username()
+    return {"id": comment.pk, "author": author, "body": comment.body, "created_at": comment.created_at,
+            "files": [_file(f) for f in comment.files.all()]}
+
+
 def _exception(exception) -> dict:
     return {
         "id": exception.pk,
@@ -88,10 +98,8 @@ def _exception(exception) -> dict:
         "outcome": exception.outcome or None,
         "compensation_amount": str(exception.compensation_amount) if exception.compensation_amount is not None else None,
         "compensation_currency": exception.compensation_currency or None,
-        "comments": [
-            {"id": c.pk, "author": c.author.get_username(), "body": c.body, "created_at": c.created_at}
-            for c in exception.comments.all()
-        ],
+        "files": [_file(f) for f in exception.own_files],
+        "comments": [_comment(c) for c in exception.comments.all()],
     }
 
 
@@ -124,10 +132,7 @@ def _detail(order: ReverseOrder, actor: Actor) -> dict:
         "execution": (
             vars(execution)
             | {
-                "evidence": [
-                    {"name": e.file.name.rsplit("/", 1)[-1], "content_type": e.content_type, "size": e.size}
-                    for e in execution.evidence.all()
-                ]
+                "evidence": [_file(e) for e in execution.evidence.all()]
             }
             if execution
             else None
@@ -440,7 +445,30 @@ def comment_exception(request, number: OrderNumber, exception_id: int, payload: 
     comment = services.comment_exception(
         actor=request.auth, number=number, exception_id=exception_id, body=payload.body, precondition=precondition
     )
-    return Status(201, {"id": comment.pk, "author": request.auth.username, "body": comment.body, "created_at": comment.created_at})
+    return Status(201, _comment(comment))
+
+
+REPLY_FIELDS = {"body"}
+
+
+@router.post(
+    "/reverse-orders/{number}/exceptions/{exception_id}/evidence", operation_id="reply_with_evidence", tags=["exceptions"],
+    response={201: CommentOut, **ERRORS},
+    summary="Reply on an exception with evidence files",
+)
+@refuses_action(states.Action.COMMENT_EXCEPTION)
+def reply_with_evidence(
+    request, number: OrderNumber, exception_id: int, body: Form[str], files: File[list[UploadedFile]]
+):
+    """multipart/form-data: a reply (`body`) with one or more `files` (JPEG, PNG, WebP or PDF, 10 MB each, at most
+    10) — new evidence in a dispute's thread, say; the same as a comment otherwise."""
+    if unknown := sorted(set(request.POST) - REPLY_FIELDS):
+        raise Refused(Code.INVALID, field=unknown[0], errors={name: "extra_forbidden" for name in unknown})
+    precondition = _guard(request, number)
+    comment = services.comment_exception(
+        actor=request.auth, number=number, exception_id=exception_id, body=body, files=files, precondition=precondition
+    )
+    return Status(201, _comment(comment))
 
 
 @router.post(

@@ -494,10 +494,11 @@ class ExecutionOut(Schema):
     created_at: datetime
 
 
-_COMMENT = {"id": 7, "author": "merchant1", "body": "已拍照留存,请商家确认是否仍按自提处理", "created_at": "2025-06-03T03:20:00Z"}
+_COMMENT = {"id": 7, "author": "merchant1", "body": "已拍照留存,请商家确认是否仍按自提处理", "created_at": "2025-06-03T03:20:00Z",
+            "files": []}
 _EXCEPTION = {
     "id": 3, "type": "damaged", "description": "外箱一角压破,内件蒸汽眼罩包装受潮", "is_open": True,
-    "raised_at": "2025-06-03T02:40:00Z", "resolved_at": None, "resolution_note": "", "outcome": None,
+    "raised_at": "2025-06-03T02:40:00Z", "resolved_at": None, "resolution_note": "", "files": [], "outcome": None,
     "compensation_amount": None, "compensation_currency": None, "comments": [_COMMENT],
 }
 
@@ -509,6 +510,7 @@ class CommentOut(Schema):
     author: str
     body: str
     created_at: datetime
+    files: list[EvidenceOut] = Field([], description="photos or PDFs attached to the reply")
 
 
 class ExceptionOut(Schema):
@@ -521,6 +523,7 @@ class ExceptionOut(Schema):
     raised_at: datetime
     resolved_at: datetime | None
     resolution_note: str
+    files: list[EvidenceOut] = Field([], description="photos or PDFs raised with the exception (a dispute's proof)")
     outcome: DisputeOutcomeName | None = Field(None, description="a resolved dispute's outcome")
     compensation_amount: str | None = Field(None, description="a decimal string, with outcome compensated")
     compensation_currency: str | None = None
