@@ -123,7 +123,7 @@ def choice_label(choices: type[models.Choices], value):
 
 
 # Columns the dashboard's and stats API's index-only scans read beside an index's key (PostgreSQL `INCLUDE`).
-STATE = ["exception_state", "pickup_method", "instruction_deadline", "instructed_at"]
+STATE = ["exception_state", "pickup_method", "instruction_deadline", "instructed_at", "acceptance_state"]
 INSTRUCTED = ["arrived_at", "created_at", "warehouse"]
 EXECUTED = ["status", "warehouse", "instructed_at"]
 OPEN_EXCEPTION = models.Q(exception_state="pending")
