@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from parcelback.notifications.jobs import SETTLE, catch_up, fan_out_notifications
 from parcelback.notifications.models import Notification, NotificationCursor
-from parcelback.notifications.rules import PROVIDER_HEARS, SHOP_HEARS
+from parcelback.notifications.rules import PROVIDER_HEARS, PROVIDER_HEARS_FROM_SHOP, SHOP_HEARS
 from parcelback.reverse_orders.models import EventKind
 from parcelback.webhooks.models import EVENT_TYPE_OF_KIND, OutboxMessage
 
@@ -23,7 +23,7 @@ ANNOUNCED = sorted(EVENT_TYPE_OF_KIND)
 HEARS = {
     "merchant1": SHOP_HEARS,
     "viewer1": SHOP_HEARS,
-    "provider1": PROVIDER_HEARS,
+    "provider1": PROVIDER_HEARS - PROVIDER_HEARS_FROM_SHOP,  # the messages here are the system's
     "merchant2": set(),  # another shop
     "provider2": set(),  # another provider
     "admin": set(),  # the platform admin has no inbox
@@ -37,9 +37,32 @@ def test_the_defaults_are_the_issues_table():
         EventKind.HANDOVER_LOCKED, EventKind.CANCELLED, EventKind.EXECUTION_ACCEPTED,
     }
     assert PROVIDER_HEARS == {
-        EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED, EventKind.EXCEPTION_COMMENTED,
-        EventKind.PICKUP_CODE_REISSUED, EventKind.EXECUTION_ACCEPTED, EventKind.EXECUTION_DISPUTED,
+        EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED, EventKind.EXCEPTION_RAISED,
+        EventKind.EXCEPTION_COMMENTED, EventKind.PICKUP_CODE_REISSUED, EventKind.EXECUTION_ACCEPTED,
+        EventKind.EXECUTION_DISPUTED,
     }
+    assert PROVIDER_HEARS_FROM_SHOP == {EventKind.EXCEPTION_RAISED}
+
+
+def test_a_provider_hears_of_an_exception_only_when_the_shop_raised_it(world):
+    """The merchant's "parcel not arrived" reaches the warehouse at once; the system's overdue exceptions and the
+    provider's own do not."""
+    from parcelback.accounts.actors import SYSTEM
+    from parcelback.reverse_orders import services
+
+    def told(order):
+        fan_out_notifications()
+        return list(Notification.objects.filter(recipient_id=world.provider1.user_id, order_number=order.number)
+                    .values_list("kind", "email"))
+
+    by_shop = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1, arrived_at=None)
+    services.raise_exception(actor=world.merchant1, number=by_shop.number, type="not_arrived", description="10 天未到仓")
+    assert told(by_shop) == [("exception_raised", "immediate")]
+    by_provider = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1)
+    services.raise_exception(actor=world.provider1, number=by_provider.number, type="damaged", description="外箱破损")
+    by_system = ReverseOrderFactory(shop=world.shop1, warehouse=world.wh_a1)
+    services.raise_exception(actor=SYSTEM, number=by_system.number, type="overdue", description="超期")
+    assert told(by_provider) == [] and told(by_system) == []
 
 
 @pytest.mark.parametrize("kind", ANNOUNCED)

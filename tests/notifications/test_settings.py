@@ -25,7 +25,10 @@ def test_the_defaults_mail_at_once_what_needs_action_today():
     assert immediate == {
         "merchant_operator": {EventKind.OVERDUE, EventKind.HANDOVER_LOCKED},
         "merchant_viewer": {EventKind.OVERDUE, EventKind.HANDOVER_LOCKED},
-        "provider_operator": {EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED, EventKind.EXECUTION_DISPUTED},
+        "provider_operator": {
+            EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED, EventKind.EXCEPTION_RAISED,
+            EventKind.EXECUTION_DISPUTED,
+        },
     }
 
 

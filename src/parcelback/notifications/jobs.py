@@ -8,7 +8,7 @@ from parcelback.accounts.models import Membership
 from parcelback.webhooks.models import KIND_OF_EVENT_TYPE, OutboxMessage
 
 from .models import Email, Notification, NotificationCursor
-from .rules import MERCHANT_SIDE, PROVIDER_HEARS, PROVIDER_SIDE, SHOP_HEARS, email_for
+from .rules import MERCHANT_SIDE, PROVIDER_HEARS, PROVIDER_HEARS_FROM_SHOP, PROVIDER_SIDE, SHOP_HEARS, email_for
 
 # A message's id is taken at insert but seen at commit: on PostgreSQL a lower id can appear after a higher one.
 # Messages younger than this are notified at once but the cursor waits before passing them, so none is skipped.
@@ -36,10 +36,13 @@ def notifications_of(message: OutboxMessage, people: People) -> list[Notificatio
     for heard, side, organisation_id in (
         (SHOP_HEARS, MERCHANT_SIDE, message.shop_id), (PROVIDER_HEARS, PROVIDER_SIDE, message.provider_id)
     ):
-        if kind in heard and organisation_id != message.actor_organisation_id:  # not of one's own doing
-            for role in side:
-                for user_id, address, chosen in people.get((organisation_id, role), []):
-                    told.setdefault(user_id, email_for(role, kind, chosen) if address else Email.OFF)
+        if kind not in heard or organisation_id == message.actor_organisation_id:  # not of one's own doing
+            continue
+        if side == PROVIDER_SIDE and kind in PROVIDER_HEARS_FROM_SHOP and message.actor_organisation_id != message.shop_id:
+            continue
+        for role in side:
+            for user_id, address, chosen in people.get((organisation_id, role), []):
+                told.setdefault(user_id, email_for(role, kind, chosen) if address else Email.OFF)
     return [
         Notification(
             recipient_id=user_id, kind=kind, order_number=message.order_number, shop_id=message.shop_id,

@@ -15,12 +15,18 @@ SHOP_HEARS = {
 }
 # Nobody hears of what their own organisation did (a provider is not told of its own comment).
 PROVIDER_HEARS = {
-    EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED, EventKind.EXCEPTION_COMMENTED,
-    EventKind.PICKUP_CODE_REISSUED, EventKind.EXECUTION_ACCEPTED, EventKind.EXECUTION_DISPUTED,
+    EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED, EventKind.EXCEPTION_RAISED,
+    EventKind.EXCEPTION_COMMENTED, EventKind.PICKUP_CODE_REISSUED, EventKind.EXECUTION_ACCEPTED,
+    EventKind.EXECUTION_DISPUTED,
 }
+# Kinds a provider hears of only when the shop did it: an exception the merchant raised ("parcel not arrived"),
+# not the system's overdue ones (those are the merchant's to act on).
+PROVIDER_HEARS_FROM_SHOP = {EventKind.EXCEPTION_RAISED}
 # Mailed at once by default: what needs action today. Everything else goes into the daily digest.
 SHOP_IMMEDIATE = {EventKind.OVERDUE, EventKind.HANDOVER_LOCKED}
-PROVIDER_IMMEDIATE = {EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED, EventKind.EXECUTION_DISPUTED}
+PROVIDER_IMMEDIATE = {
+    EventKind.PICKUP_REGISTERED, EventKind.DESTRUCTION_CONFIRMED, EventKind.EXCEPTION_RAISED, EventKind.EXECUTION_DISPUTED,
+}
 
 # Each kind's line in a digest links to the list of the orders in that state now (query string of the list page).
 LIST_OF_KIND = {
