@@ -104,17 +104,26 @@ class Execution(models.Model):
         return f"{self.order} · {self.get_kind_display()}"
 
 
-class EvidenceFile(models.Model):
-    """A photo or document proving a destruction took place."""
+class StoredFile(models.Model):
+    """A photo or PDF kept as proof, typed by its first bytes (`services.files`) and served only to those who may
+    see its order (media is not public)."""
 
-    execution = models.ForeignKey(Execution, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(upload_to="evidence/%Y/%m/")
     content_type = models.CharField(max_length=80)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        abstract = True
+
     def __str__(self) -> str:
         return self.file.name
+
+
+class EvidenceFile(StoredFile):
+    """A photo or document proving a destruction took place."""
+
+    execution = models.ForeignKey(Execution, on_delete=models.PROTECT, related_name="evidence")
 
 
 class DisputeOutcome(models.TextChoices):
@@ -179,22 +188,15 @@ class ExceptionComment(models.Model):
         ordering = ["created_at", "id"]
 
 
-class ExceptionFile(models.Model):
+class ExceptionFile(StoredFile):
     """A photo or document in an exception's thread: the merchant's proof with a dispute (no comment), or attached
-    to a reply (a provider's new evidence, say). Served only to those who may see the order."""
+    to a reply (a provider's new evidence, say)."""
 
     exception = models.ForeignKey(OrderException, on_delete=models.PROTECT, related_name="files")
     comment = models.ForeignKey(ExceptionComment, on_delete=models.PROTECT, null=True, blank=True, related_name="files")
-    file = models.FileField(upload_to="evidence/%Y/%m/")
-    content_type = models.CharField(max_length=80)
-    size = models.PositiveIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.file.name
 
 
 class ExecutionAcceptance(models.Model):

@@ -34,7 +34,7 @@ class Dispute:
     files: tuple = ()  # photos or PDFs backing it (`files.sniffed`), kept on the exception it opens
 
 
-def _checked(result: str, dispute: Dispute | None) -> dict[str, str]:
+def _checked(result: str, dispute: Dispute | None, files_problem: str | None) -> dict[str, str]:
     """The answer's own problems, field → problem, before any order is read."""
     if result not in Result.values:
         return {"result": "invalid_choice"}
@@ -42,8 +42,7 @@ def _checked(result: str, dispute: Dispute | None) -> dict[str, str]:
         return {"dispute": "only_for_dispute"} if dispute else {}
     if dispute is None:
         return {"dispute": "required"}
-    _kinds, problem = sniffed(dispute.files, required=False)
-    errors = {"dispute.files": problem} if problem else {}
+    errors = {"dispute.files": files_problem} if files_problem else {}
     if dispute.type not in ExecutionAcceptance.DisputeType.values:
         errors["dispute.type"] = "invalid_choice"
     if is_blank(dispute.description):
@@ -58,7 +57,8 @@ def answer_executions(
 ) -> list[ReverseOrder]:
     """The merchant confirms (`accepted`) or disputes (`disputed`, with a type and a description) the execution of
     every listed order; all or nothing. A dispute opens an exception per order, answered in its thread."""
-    errors = _checked(result, dispute)
+    kinds, files_problem = sniffed(dispute.files if dispute else (), required=False)
+    errors = _checked(result, dispute, files_problem)
     if errors:
         raise Refused(Code.INVALID, field=next(iter(errors)), errors=errors)
     now = now or timezone.now()
@@ -69,7 +69,7 @@ def answer_executions(
         if result == Result.ACCEPTED:
             _accepted(orders, actor, now=now, automatic=False)
         else:
-            _disputed(orders, actor, dispute, now=now)
+            _disputed(orders, actor, dispute, kinds, now=now)
     return orders
 
 
@@ -81,9 +81,8 @@ def _accepted(orders: list[ReverseOrder], actor: Actor, *, now: datetime, automa
     record(orders, EventKind.EXECUTION_ACCEPTED, actor, {"automatic": automatic}, now=now)
 
 
-def _disputed(orders: list[ReverseOrder], actor: Actor, dispute: Dispute, *, now: datetime) -> None:
+def _disputed(orders: list[ReverseOrder], actor: Actor, dispute: Dispute, kinds: list, *, now: datetime) -> None:
     description = dispute.description.strip()
-    kinds, _problem = sniffed(dispute.files, required=False)
     ReverseOrder.objects.filter(pk__in=[o.pk for o in orders]).update(exception_state=ExceptionState.PENDING)
     for order in orders:
         order.exception_state = ExceptionState.PENDING

@@ -1,5 +1,7 @@
 """The merchant's instructions from the list: 登记提货, 确认销毁 and 确认处理结果, for one order or a batch. Each dialog shows
 the plan first (who can take the action, who is refused and why), then makes the irreversible write."""
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,16 +25,28 @@ from . import Action, SelectionTooLarge, refused_list, requested_numbers, select
 from ..pickup_code_session import code_groups, keep_codes, kept_codes, sealed_code
 
 
+def batch_dialog(view):
+    """The dialogs' common start: the orders asked for (ticked, pasted, or "all N matching" the list's filters) and
+    the list view acted from, kept through the dialog and returned to after (`back`); a selection beyond one batch
+    is answered at once, before any plan."""
+
+    @wraps(view)
+    def dialog(request):
+        data = request.POST if request.method == "POST" else request.GET
+        try:
+            numbers = requested_numbers(data, request.actor)
+        except SelectionTooLarge as error:
+            return selection_too_large(request, error)
+        return view(request, data, numbers, back_query(data.get("back")))
+
+    return dialog
+
+
 @login_required
-def batch_pickup(request):
+@batch_dialog
+def batch_pickup(request, data, numbers: list[str], back: str):
     """批量登记提货 (also the single row action): the plan first, one form, then the irreversible write."""
     actor = request.actor
-    data = request.POST if request.method == "POST" else request.GET
-    try:
-        numbers = requested_numbers(data, actor)
-    except SelectionTooLarge as error:
-        return selection_too_large(request, error)
-    back = back_query(data.get("back"))  # the list view acted from: kept through the dialog, returned to after
     split = data.get("split_by_warehouse") == "1"
     status = 200
     typos = []
@@ -134,16 +148,11 @@ def pickup_done(request):
 
 
 @login_required
-def batch_destroy(request):
+@batch_dialog
+def batch_destroy(request, data, numbers: list[str], back: str):
     """确认销毁, single or batch, in two steps as in the seed: the plan naming every order, whose 确定 opens the
     second confirmation (二次确认弹窗); only that one's 确定 (`confirm=1`) destroys. 取消 there goes back."""
     actor = request.actor
-    data = request.POST if request.method == "POST" else request.GET
-    try:
-        numbers = requested_numbers(data, actor)
-    except SelectionTooLarge as error:
-        return selection_too_large(request, error)
-    back = back_query(data.get("back"))  # the list view acted from: kept through the dialog, returned to after
     status = 200
     error = None
     step = "confirm" if request.method == "POST" and data.get("step") == "confirm" else "plan"
@@ -182,16 +191,11 @@ def plan_context(actor, action: Action, numbers: list[str], back: str) -> dict:
 
 
 @login_required
-def batch_accept(request):
+@batch_dialog
+def batch_accept(request, data, numbers: list[str], back: str):
     """确认处理结果, single or batch: the plan naming every order (and why others cannot be confirmed), then one
     all-or-nothing confirmation. A dispute is raised per order, on its detail page."""
     actor = request.actor
-    data = request.POST if request.method == "POST" else request.GET
-    try:
-        numbers = requested_numbers(data, actor)
-    except SelectionTooLarge as error:
-        return selection_too_large(request, error)
-    back = back_query(data.get("back"))  # the list view acted from: kept through the dialog, returned to after
     status, error = 200, None
     if request.method == "POST" and "submit" in data:
         try:
